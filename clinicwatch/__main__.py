@@ -1,0 +1,5 @@
+import sys
+
+from clinicwatch.cli import main
+
+sys.exit(main())

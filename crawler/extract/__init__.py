@@ -1,0 +1,57 @@
+"""What a clinic page advertises (claims, flags) and who the clinic is (identity facts).
+
+`extract_page` is the one entry point the clinic spider calls; it is a plain function of the decoded
+HTML and its URL, so it tests without a reactor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    """An advertised treatment: modality id from the taxonomy, with the quote that shows it."""
+
+    modality: str
+    pillar: str
+    requires_filing: bool
+    usual_class: int | None
+    term: str
+    quote: str  # a sentence or table cell of the page's visible text, at most 200 characters
+    regenerative_wording: bool = False  # the quote's context presents it as 再生医療 / 再生
+    branch: str | None = None
+
+
+@dataclass(frozen=True)
+class FlagFact:
+    flag: str  # cell_free_as_regenerative | approval_claim
+    quote: str
+
+
+@dataclass(frozen=True)
+class IdentityFactData:
+    kind: str  # name | corporation | branch | address | phone | plan_number
+    value: str  # cleaned (phone digits only, address NFKC, plan number upper-case)
+    value_raw: str
+    source: str  # jsonld | og | title | footer | table | text | alt
+    quote: str
+    branch: str | None = None  # the branch (e.g. 梅田院) the fact belongs to, None for the clinic
+
+
+@dataclass
+class PageExtraction:
+    title: str
+    text: str  # visible text (scripts, styles, hidden elements excluded)
+    claims: list[ClaimFact] = field(default_factory=list)
+    flags: list[FlagFact] = field(default_factory=list)
+    identity: list[IdentityFactData] = field(default_factory=list)
+
+    @property
+    def has_facts(self) -> bool:
+        return bool(self.claims or self.flags or self.identity)
+
+
+def extract_page(html: str, url: str) -> PageExtraction:
+    """Claims, flags and identity facts of one decoded HTML page."""
+    raise NotImplementedError("extraction is being written (issue 3)")

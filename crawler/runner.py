@@ -1,0 +1,47 @@
+"""Run one spider in a child process, so every crawl gets a fresh Twisted reactor.
+
+The CLI calls `crawl()`; the child is `python -m crawler.runner SPIDER SETTINGS_JSON ARGS_JSON`. A
+crawl that dies (even by SIGKILL) leaves its run record open, which the next run marks interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+FAILED_STAT = "clinicwatch/failed"
+
+
+class CrawlFailed(RuntimeError):
+    """A spider run ended badly; the message carries the reason the spider reported."""
+
+
+def crawl(spider: str, settings: dict[str, Any], args: dict[str, Any]) -> None:
+    """Run `spider` with extra `settings` and spider `args`; raise CrawlFailed on a non-zero exit."""
+    command = [sys.executable, "-m", "crawler.runner", spider, json.dumps(settings), json.dumps(args)]
+    result = subprocess.run(command, check=False)
+    if result.returncode != 0:
+        raise CrawlFailed(f"{spider} crawl failed (exit {result.returncode}); see the messages above")
+
+
+def _main(spider: str, settings_json: str, args_json: str) -> int:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(json.loads(settings_json), priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(spider)
+    process.crawl(crawler, **json.loads(args_json))
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    if stats.get(FAILED_STAT):
+        print(f"clinicwatch: {spider}: {stats[FAILED_STAT]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(*sys.argv[1:4]))
