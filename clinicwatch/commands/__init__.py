@@ -1,5 +1,8 @@
-"""Subcommand modules, in the order `clinicwatch --help` lists them."""
+"""Subcommand modules, in the order `clinicwatch --help` lists them.
 
-from clinicwatch.commands import registry
+Each module has `register(subparsers)`; add a new one to the list below.
+"""
 
-COMMAND_MODULES = [registry]
+from types import ModuleType
+
+COMMAND_MODULES: list[ModuleType] = []
