@@ -1,0 +1,134 @@
+"""`clinicwatch check`: one clinic now — by website (a verdict with its evidence) or by name (registry lookup)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from clinicwatch.commands.common import REGISTRY_URL, add_crawl_arguments, add_db_argument, crawl_settings, open_db
+from clinicwatch.errors import UserError
+from clinicwatch.pipeline import StepFailed, ensure_snapshot, fail_run, run_steps, start_run
+from crawler.registry_job import RegistryError
+from crawler.seeds import Seed, clean_url
+from db.models import RUN_COMPLETE, Finding, Run, utcnow
+from matcher.search import search_registry
+
+VERDICTS = {
+    "unfiled": "UNFILED: advertises a treatment that needs a filing, and no registry facility is this clinic",
+    "not_covered": "NOT COVERED: in the registry, but an advertised treatment is covered by none of its plans",
+    "filed": "FILED: every advertised treatment that needs a filing is covered by a filed plan",
+    "review": "REVIEW: the registry link is ambiguous; a person must decide",
+    "none": "NONE: nothing advertised needs a filing",
+    "error": "ERROR: the site could not be read; nothing is concluded",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("check", help="check one clinic: by website URL, or by --name")
+    parser.add_argument("url", nargs="?", help="the clinic's website")
+    parser.add_argument("--name", help="look the name up in the registry instead of crawling a website")
+    parser.add_argument("--prefecture", help="with --name: only facilities in this prefecture (e.g. 東京都)")
+    parser.add_argument("--json", action="store_true", help="print the findings.json clinic object")
+    parser.add_argument("--registry-url", default=REGISTRY_URL, metavar="BASE")
+    add_crawl_arguments(parser)
+    add_db_argument(parser)
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if bool(args.url) == bool(args.name):
+        raise UserError("give either a website URL or --name NAME")
+    factory = open_db(args)
+    db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    try:
+        snapshot_id = ensure_snapshot(factory, db_url, args.registry_url, 0.3, refresh=False)
+    except RegistryError as exc:
+        raise UserError(f"no registry snapshot to check against: {exc}") from exc
+    if args.name:
+        return _check_name(factory, snapshot_id, args)
+    return _check_url(factory, db_url, snapshot_id, args)
+
+
+def _check_url(factory, db_url: str, snapshot_id: int, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    url = clean_url(args.url)
+    if url is None:
+        raise UserError(f"{args.url!r} is not a website address")
+    run = start_run(factory, "check", {"url": url})
+    with factory.begin() as session:
+        session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
+    run.registry_snapshot_id = snapshot_id
+    try:
+        run_steps(
+            factory, run, db_url, [Seed(url=url, name=None)], args.registry_url,
+            crawl_settings=crawl_settings(args), max_drop=0.3, refresh_registry=False, progress=_quiet,
+        )
+    except StepFailed as exc:
+        raise UserError(str(exc)) from exc
+    with factory.begin() as session:
+        finding = session.scalars(select(Finding).where(Finding.run_id == run.id)).first()
+        current = session.get_one(Run, run.id)
+        if finding is None:
+            fail_run(factory, run.id, "findings", "no finding was produced")
+            raise UserError(f"no finding for {url}")
+        current.status, current.finished_at = RUN_COMPLETE, utcnow()
+        clinic = finding.clinic
+    if args.json:
+        print(json.dumps(clinic, ensure_ascii=False, indent=2))
+    else:
+        print(render_clinic(clinic))
+    return 0
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def render_clinic(clinic: dict[str, Any]) -> str:
+    """The verdict, its evidence, flags and registry candidates as plain text for a terminal."""
+    lines = [f"{clinic.get('name') or '(name not found)'}  {clinic.get('url')}", VERDICTS.get(clinic["status"], clinic["status"])]
+    if clinic.get("requires_filing"):
+        lines.append("advertised, needs a filing: " + ", ".join(clinic["requires_filing"]))
+    if clinic.get("uncovered"):
+        lines.append("not covered by any plan: " + ", ".join(clinic["uncovered"]))
+    if clinic.get("cell_free"):
+        lines.append("advertised, outside the Act (cell-free): " + ", ".join(clinic["cell_free"]))
+    if clinic.get("flags"):
+        lines.append("flags: " + ", ".join(clinic["flags"]))
+    lines.append("evidence:")
+    for item in clinic.get("evidence", []):
+        lines.append(f"  [{item['modality']}] 「{item['quote']}」\n      {item['url']} (fetched {item['fetched_at']})")
+    for item in clinic.get("flag_evidence", []):
+        lines.append(f"  [{item.get('flag')}] 「{item.get('quote')}」\n      {item.get('url')}")
+    lines.append("registry candidates:")
+    for match in clinic.get("matches", []):
+        plans = ", ".join(match.get("plan_numbers") or []) or "no plan number"
+        lines.append(f"  {match.get('facility')}  score {match.get('score', 0):.2f}  ({plans})")
+    candidates = (clinic.get("link") or {}).get("candidates") or []
+    for cand in candidates:
+        lines.append(f"  - {cand.get('facility')} [{cand.get('prefecture')}] {cand.get('score', 0):.2f} "
+                     f"{cand.get('verdict', '')}: {cand.get('why', '')}")
+    for branch in clinic.get("branches", []):
+        lines.append(f"branch {branch.get('name')}: {branch.get('status')}")
+    return "\n".join(lines)
+
+
+def _check_name(factory, snapshot_id: int, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        results = search_registry(session, snapshot_id, args.name, args.prefecture)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return 0
+    if not results:
+        where = f" in {args.prefecture}" if args.prefecture else ""
+        print(f"no registry facility{where} looks like {args.name!r}: no filed plan found under that name")
+        return 0
+    for result in results:
+        print(f"{result['facility']}  [{result['prefecture']}] {result['address']}  score {result['score']:.2f}")
+        if result.get("why"):
+            print(f"    {result['why']}")
+        for plan in result.get("plans", []):
+            print(f"    第{plan['plan_class']}種 {plan.get('plan_number') or '-'} {plan['treatment']}")
+    return 0

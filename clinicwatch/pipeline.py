@@ -1,0 +1,245 @@
+"""The weekly job: registry, crawl, match, findings, report — each step recorded on one Run row.
+
+This is the only place (with the command modules) that calls several packages. A step that fails
+marks the run failed with the step and the reason, and no report that looks complete is written.
+A run killed midway is marked interrupted by the next invocation, which resumes it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.registry_job import crawl_registry
+from crawler.seeds import Seed, read_seeds
+from crawler.sites_job import crawl_sites
+from db.models import RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_RUNNING, Run, utcnow
+from db.queries import latest_good_snapshot
+from db.session import open_database
+from matcher.link import link_run
+from reports import write_report
+from reports.findings import compute_findings
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class StepFailed(RuntimeError):
+    """A pipeline step failed; the message names the step and the reason."""
+
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    status: str
+    report_paths: dict[str, Path] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_interrupted(session: Session) -> list[Run]:
+    """Runs left `running` by a process on this host that no longer exists become `interrupted`."""
+    host = socket.gethostname()
+    stale = [
+        run
+        for run in session.scalars(select(Run).where(Run.status == RUN_RUNNING))
+        if run.args.get("host") == host and not _pid_alive(run.pid)
+    ]
+    for run in stale:
+        run.status = RUN_INTERRUPTED
+        run.finished_at = run.finished_at or utcnow()
+        run.errors = [*run.errors, {"step": run.counts.get("step", "?"), "error": "process ended without finishing"}]
+    return stale
+
+
+def start_run(factory: sessionmaker[Session], kind: str, args: dict[str, Any]) -> Run:
+    with factory.begin() as session:
+        mark_interrupted(session)
+        run = Run(kind=kind, pid=os.getpid(), args={**args, "host": socket.gethostname()})
+        session.add(run)
+    return run
+
+
+def _resumable(session: Session, args: dict[str, Any]) -> Run | None:
+    """The latest run of kind `run`, if it was interrupted and had the same inputs."""
+    latest = session.scalars(select(Run).where(Run.kind == "run").order_by(Run.id.desc())).first()
+    if latest is None or latest.status != RUN_INTERRUPTED:
+        return None
+    same = all(latest.args.get(key) == value for key, value in args.items())
+    return latest if same else None
+
+
+def _claim_run(factory: sessionmaker[Session], args: dict[str, Any], fresh: bool, progress: Progress) -> Run:
+    with factory.begin() as session:
+        mark_interrupted(session)
+        previous = None if fresh else _resumable(session, args)
+        if previous is not None:
+            progress(f"resuming run {previous.id} (interrupted; started {previous.started_at:%Y-%m-%d %H:%M})")
+            previous.status = RUN_RUNNING
+            previous.pid = os.getpid()
+            previous.finished_at = None
+            previous.errors = [*previous.errors, {"step": "resume", "error": "resumed after interruption"}]
+            return previous
+    return start_run(factory, "run", args)
+
+
+def _update(factory: sessionmaker[Session], run_id: int, **counts: Any) -> None:
+    with factory.begin() as session:
+        run = session.get_one(Run, run_id)
+        run.counts = {**run.counts, **counts}
+
+
+def fail_run(factory: sessionmaker[Session], run_id: int, step: str, error: str) -> None:
+    with factory.begin() as session:
+        run = session.get_one(Run, run_id)
+        run.status = RUN_FAILED
+        run.finished_at = utcnow()
+        run.errors = [*run.errors, {"step": step, "error": error}]
+
+
+def ensure_snapshot(
+    factory: sessionmaker[Session], db_url: str, registry_url: str, max_drop: float, refresh: bool
+) -> int:
+    """The registry snapshot to use: a fresh crawl when asked (or none exists), else the latest good one."""
+    if not refresh:
+        with factory() as session:
+            snapshot = latest_good_snapshot(session)
+            if snapshot is not None:
+                return snapshot.id
+    return crawl_registry(db_url, registry_url, max_drop=max_drop)
+
+
+def run_steps(
+    factory: sessionmaker[Session],
+    run: Run,
+    db_url: str,
+    seeds: list[Seed],
+    registry_url: str,
+    *,
+    crawl_settings: dict[str, Any] | None,
+    max_drop: float,
+    refresh_registry: bool,
+    progress: Progress,
+) -> int:
+    """Registry → crawl → link → findings for one run; returns the snapshot id. Raises StepFailed."""
+    step = "registry"
+    try:
+        snapshot_id = run.registry_snapshot_id
+        if snapshot_id is None:
+            progress("registry: crawling the e-再生医療 plan lists")
+            snapshot_id = ensure_snapshot(factory, db_url, registry_url, max_drop, refresh_registry)
+            with factory.begin() as session:
+                session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
+        step = "crawl"
+        _update(factory, run.id, step=step)
+        progress(f"crawl: {len(seeds)} clinic sites")
+        summary = crawl_sites(db_url, run.id, seeds, settings=crawl_settings)
+        _update(factory, run.id, sites_ok=summary.sites_ok, sites_failed=len(summary.sites_failed), pages=summary.pages)
+        step = "link"
+        _update(factory, run.id, step=step)
+        progress("link: matching clinics to registry facilities")
+        with factory.begin() as session:
+            link_summary = link_run(session, run.id, snapshot_id)
+        _update(factory, run.id, links=_as_counts(link_summary))
+        step = "findings"
+        _update(factory, run.id, step=step)
+        with factory.begin() as session:
+            findings = compute_findings(session, run.id, snapshot_id)
+            by_status: dict[str, int] = {}
+            for finding in findings:
+                by_status[finding.status] = by_status.get(finding.status, 0) + 1
+        _update(factory, run.id, findings=by_status)
+        return snapshot_id
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the run, then re-raised
+        fail_run(factory, run.id, step, str(exc))
+        raise StepFailed(f"run {run.id} failed at step {step}: {exc}") from exc
+
+
+def _as_counts(summary: object) -> dict[str, Any]:
+    if isinstance(summary, dict):
+        return summary
+    return {k: v for k, v in vars(summary).items() if isinstance(v, int | float | str)}
+
+
+def finish_with_report(factory: sessionmaker[Session], run_id: int, out_dir: Path) -> dict[str, Path]:
+    """Mark the run complete and write its report in one transaction: both happen or neither."""
+    try:
+        with factory.begin() as session:
+            run = session.get_one(Run, run_id)
+            run.status = RUN_COMPLETE
+            run.finished_at = utcnow()
+            run.report_dir = str(out_dir.resolve())
+            run.counts = {**run.counts, "step": "done"}
+            session.flush()
+            return write_report(session, run_id, out_dir)
+    except Exception as exc:  # noqa: BLE001
+        fail_run(factory, run_id, "report", str(exc))
+        raise StepFailed(f"run {run_id} failed at step report: {exc}") from exc
+
+
+def load_seeds(seeds_path: Path, progress: Progress) -> list[Seed]:
+    """The usable seeds of a seed file; each skipped row is reported with its line number."""
+    seeds, problems = read_seeds(seeds_path)
+    for problem in problems:
+        progress(str(problem))
+    if not seeds:
+        raise StepFailed(f"seeds file {seeds_path}: no usable rows; nothing to crawl")
+    return seeds
+
+
+def run_pipeline(
+    db_url: str | None,
+    seeds_path: Path,
+    registry_url: str,
+    out_dir: Path,
+    *,
+    crawl_settings: dict[str, Any] | None = None,
+    max_drop: float = 0.3,
+    fresh: bool = False,
+    progress: Progress = stderr_progress,
+) -> RunOutcome:
+    """The weekly job over a seed file; resumes an interrupted run with the same inputs unless `fresh`."""
+    seeds = load_seeds(seeds_path, progress)
+    factory = open_database(db_url)
+    resolved_url = str(factory.kw["bind"].url.render_as_string(hide_password=False))
+    args = {"registry_url": registry_url, "out": str(out_dir), "seeds": str(seeds_path.resolve())}
+    run = _claim_run(factory, args, fresh, progress)
+    run_steps(
+        factory,
+        run,
+        resolved_url,
+        seeds,
+        registry_url,
+        crawl_settings=crawl_settings,
+        max_drop=max_drop,
+        refresh_registry=True,
+        progress=progress,
+    )
+    paths = finish_with_report(factory, run.id, out_dir)
+    with factory() as session:
+        final = session.get_one(Run, run.id)
+        outcome = RunOutcome(run.id, final.status, paths, dict(final.counts))
+    factory.kw["bind"].dispose()
+    return outcome
