@@ -96,7 +96,7 @@ class RegistryFacility(Base):
     prefecture: Mapped[str] = mapped_column(String(10))
     address: Mapped[str] = mapped_column(Text)
 
-    plans: Mapped[list[RegistryPlan]] = relationship(back_populates="facility")
+    plans: Mapped[list[RegistryPlan]] = relationship(back_populates="facility_row")
 
 
 class RegistryPlan(Base):
