@@ -5,4 +5,6 @@ Each module has `register(subparsers)`; add a new one to the list below.
 
 from types import ModuleType
 
-COMMAND_MODULES: list[ModuleType] = []
+from clinicwatch.commands import registry
+
+COMMAND_MODULES: list[ModuleType] = [registry]

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: where spiders' items become database rows."""

@@ -1,0 +1,263 @@
+"""Store one registry crawl as a snapshot, after the guard has checked it looks like a whole list.
+
+The pipeline collects the spider's plans and, when the spider closes, `store_snapshot` either marks the
+snapshot good (plans, facilities and changes against the previous good snapshot written in one
+transaction) or failed with an error that names the page and the problem. A failed snapshot stores no
+plans, so the previous good one stays the one in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.registry_job import DEFAULT_MAX_DROP
+from crawler.registry_parse import RegistryRow, collapse_spaces
+from crawler.runner import FAILED_STAT
+from db.models import (
+    SNAPSHOT_FAILED,
+    SNAPSHOT_GOOD,
+    RegistryChange,
+    RegistryFacility,
+    RegistryPlan,
+    RegistrySnapshot,
+)
+from db.queries import latest_good_snapshot
+from db.session import open_database, transaction
+
+CHANGE_FIELDS = ("facility", "prefecture", "address", "treatment", "accepted_on")
+MAX_PROBLEMS_SHOWN = 5
+
+
+def crawl_order(rows: list[RegistryRow]) -> list[RegistryRow]:
+    """Rows by class, then page number, then position on the page (pages arrive in any order)."""
+
+    def page_number(row: RegistryRow) -> int:
+        found = re.search(r"page:(\d+)", row.source_url)
+        return int(found.group(1)) if found else 1
+
+    return sorted(rows, key=lambda row: (row.plan_class, page_number(row)))
+
+
+def plan_keys(rows: list[RegistryRow]) -> list[str]:
+    """A key per row: its plan number, else a hash of class, facility, address and treatment.
+
+    Keys repeated within one crawl get a suffix (#2, #3) in row order.
+    """
+    seen: Counter[str] = Counter()
+    keys = []
+    for row in rows:
+        key = row.plan_number or _content_key(row)
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
+
+
+def _content_key(row: RegistryRow) -> str:
+    parts = [str(row.plan_class), row.facility, row.prefecture, row.address, row.treatment]
+    folded = "|".join(collapse_spaces(unicodedata.normalize("NFKC", part)) for part in parts)
+    return "h:" + hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def guard_problems(
+    rows: list[RegistryRow], pages: list[dict[str, Any]], previous: RegistrySnapshot | None, max_drop: float
+) -> list[str]:
+    """Why this crawl does not look like the whole registry: no rows, a page missing, a large drop."""
+    problems = []
+    if not rows:
+        problems.append("registry: no plan rows were read")
+    counts = Counter(row.plan_class for row in rows)
+    for plan_class in sorted({page["class"] for page in pages}):
+        class_pages = [page for page in pages if page["class"] == plan_class]
+        announced = max((p["declared_total"] or 0 for p in class_pages), default=0)
+        if announced and counts[plan_class] != announced:
+            problems.append(
+                f"registry list {class_pages[0]['url']}: read {counts[plan_class]} rows over "
+                f"{len(class_pages)} page(s) but the list announces 全{announced}件"
+            )
+    if previous is not None and previous.row_count > 0 and rows:
+        drop = (previous.row_count - len(rows)) / previous.row_count
+        if drop > max_drop:
+            problems.append(
+                f"registry: {len(rows)} rows, {drop:.0%} fewer than the {previous.row_count} of snapshot "
+                f"{previous.id} (limit {max_drop:.0%})"
+            )
+    return problems
+
+
+def _failure_message(problems: list[str], previous: RegistrySnapshot | None) -> str:
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+    if previous is None:
+        keeping = "no earlier good snapshot to keep"
+    else:
+        keeping = f"keeping snapshot {previous.id} of {previous.started_at:%Y-%m-%d}"
+    return "; ".join(shown) + f"; {keeping}"
+
+
+def _plan(row: RegistryRow, key: str, snapshot_id: int, facility: RegistryFacility) -> RegistryPlan:
+    values = asdict(row)
+    values.pop("plan_class")
+    return RegistryPlan(
+        snapshot_id=snapshot_id, plan_key=key, plan_class=row.plan_class, facility_row=facility, **values
+    )
+
+
+def _facilities(session: Session, snapshot_id: int, rows: list[RegistryRow]) -> list[RegistryFacility]:
+    """One RegistryFacility per distinct (name, prefecture, address); returned in row order."""
+    by_identity: dict[tuple[str, str, str], RegistryFacility] = {}
+    for row in rows:
+        identity = (row.facility, row.prefecture, row.address)
+        if identity not in by_identity:
+            by_identity[identity] = RegistryFacility(
+                snapshot_id=snapshot_id,
+                name=row.facility,
+                name_raw=row.facility_raw,
+                prefecture=row.prefecture,
+                address=row.address,
+            )
+    session.add_all(by_identity.values())
+    return [by_identity[(row.facility, row.prefecture, row.address)] for row in rows]
+
+
+def _changes(
+    session: Session, snapshot_id: int, previous: RegistrySnapshot, plans: list[RegistryPlan]
+) -> list[RegistryChange]:
+    """Plans added, removed and changed (same key, other facility/address/treatment/date)."""
+    old = {
+        plan.plan_key: plan
+        for plan in session.scalars(select(RegistryPlan).where(RegistryPlan.snapshot_id == previous.id))
+    }
+    new = {plan.plan_key: plan for plan in plans}
+
+    def change(kind: str, plan: RegistryPlan, detail: dict[str, Any]) -> RegistryChange:
+        return RegistryChange(
+            snapshot_id=snapshot_id,
+            previous_snapshot_id=previous.id,
+            change=kind,
+            plan_key=plan.plan_key,
+            plan_number=plan.plan_number,
+            facility=plan.facility,
+            plan_class=plan.plan_class,
+            treatment=plan.treatment,
+            detail=detail,
+        )
+
+    changes = []
+    for key, plan in new.items():
+        before = old.get(key)
+        if before is None:
+            changes.append(change("added", plan, {"prefecture": plan.prefecture, "address": plan.address}))
+            continue
+        differs = {
+            name: [getattr(before, name), getattr(plan, name)]
+            for name in CHANGE_FIELDS
+            if getattr(before, name) != getattr(plan, name)
+        }
+        if differs:
+            changes.append(change("changed", plan, differs))
+    for key, plan in old.items():
+        if key not in new:
+            changes.append(change("removed", plan, {"prefecture": plan.prefecture, "address": plan.address}))
+    return changes
+
+
+def store_snapshot(
+    factory: sessionmaker[Session],
+    snapshot_id: int,
+    rows: list[RegistryRow],
+    pages: list[dict[str, Any]],
+    crawl_problems: list[str],
+    max_drop: float = DEFAULT_MAX_DROP,
+) -> str | None:
+    """Finish snapshot `snapshot_id`: good with its plans and changes, or failed. Returns the error, if any."""
+    with transaction(factory) as session:
+        snapshot = session.get_one(RegistrySnapshot, snapshot_id)
+        previous = latest_good_snapshot(session)
+        problems = crawl_problems + guard_problems(rows, pages, previous, max_drop)
+        snapshot.row_count = len(rows)
+        snapshot.class_counts = {str(c): n for c, n in sorted(Counter(r.plan_class for r in rows).items())}
+        snapshot.pages = sorted(pages, key=lambda page: (page["class"], page["url"]))
+        snapshot.previous_id = previous.id if previous else None
+        snapshot.finished_at = datetime.now(UTC)
+        if problems:
+            snapshot.status = SNAPSHOT_FAILED
+            snapshot.error = _failure_message(problems, previous)
+            return snapshot.error
+        rows = crawl_order(rows)
+        facilities = _facilities(session, snapshot_id, rows)
+        plans = [
+            _plan(row, key, snapshot_id, facility)
+            for row, key, facility in zip(rows, plan_keys(rows), facilities, strict=True)
+        ]
+        session.add_all(plans)
+        if previous is not None:
+            session.add_all(_changes(session, snapshot_id, previous, plans))
+        snapshot.status = SNAPSHOT_GOOD
+        return None
+
+
+class RegistrySnapshotPipeline:
+    """Collects the registry spider's plans and stores them when it closes (settings below).
+
+    CLINICWATCH_DB: database URL; REGISTRY_SNAPSHOT_ID: the running snapshot to finish;
+    REGISTRY_MAX_DROP: the largest drop in rows against the previous good snapshot (0.3 = 30 %).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.get("CLINICWATCH_DB") or not settings.getint("REGISTRY_SNAPSHOT_ID"):
+            raise ValueError(
+                "the registry pipeline needs the CLINICWATCH_DB and REGISTRY_SNAPSHOT_ID settings"
+            )
+        self.crawler = crawler
+        self.db_url: str = settings["CLINICWATCH_DB"]
+        self.snapshot_id = settings.getint("REGISTRY_SNAPSHOT_ID")
+        self.max_drop = settings.getfloat("REGISTRY_MAX_DROP", DEFAULT_MAX_DROP)
+        self.rows: list[RegistryRow] = []
+        self.errors: list[str] = []
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RegistrySnapshotPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: RegistryRow) -> RegistryRow:
+        self.rows.append(item)
+        return item
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        self.errors.append(
+            f"registry page {response.url}: {failure.type.__name__}: {failure.getErrorMessage()}"
+        )
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        problems = list(getattr(spider, "problems", [])) + self.errors
+        if reason != "finished":
+            problems.append(f"registry crawl ended early ({reason})")
+        factory = open_database(self.db_url)
+        try:
+            error = store_snapshot(
+                factory,
+                self.snapshot_id,
+                self.rows,
+                list(getattr(spider, "pages", [])),
+                problems,
+                self.max_drop,
+            )
+        finally:
+            factory.kw["bind"].dispose()
+        if error and self.crawler.stats is not None:
+            self.crawler.stats.set_value(FAILED_STAT, error)
