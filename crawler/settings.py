@@ -25,6 +25,14 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DNS_TIMEOUT = 10
 
+# The clinic spider (crawler/spiders/clinics.py): bounds per site, and how many sites at once.
+CLINICWATCH_MAX_PAGES = 40
+CLINICWATCH_MAX_DEPTH = 3
+CLINICWATCH_MAX_QUERIES_PER_PATH = 5  # distinct query strings per path: calendars and searches end here
+CLINICWATCH_PARALLEL_SITES = 16
+CLINICWATCH_BATCH_SIZE = 50  # pages written to the database per transaction
+CLINICWATCH_EXTRACTOR = "crawler.extract.extract_page"
+
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"

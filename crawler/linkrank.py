@@ -1,0 +1,32 @@
+"""Which links of a clinic site to fetch first, and which never to fetch: vocabulary in linkrank.toml."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+LINKRANK_FILE = Path(__file__).with_name("linkrank.toml")
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, int], tuple[str, ...]]:
+    data = tomllib.loads(LINKRANK_FILE.read_text(encoding="utf-8"))
+    weights = {unicodedata.normalize("NFKC", word).lower(): int(w) for word, w in data["weights"].items()}
+    return weights, tuple(ext.lower() for ext in data["skip_extensions"]["extensions"])
+
+
+def link_score(url: str, text: str = "") -> int:
+    """Sum of the weights of the priority words in the link's path, query and text (host ignored)."""
+    weights, _ = _vocabulary()
+    parts = urlsplit(url)
+    haystack = unicodedata.normalize("NFKC", f"{unquote(parts.path)}?{unquote(parts.query)} {text}").lower()
+    return sum(weight for word, weight in weights.items() if word in haystack)
+
+
+def is_never_html(url: str) -> bool:
+    """True for links to files (PDF, images, archives, media…) that are not worth requesting."""
+    _, extensions = _vocabulary()
+    return urlsplit(url).path.lower().endswith(extensions)

@@ -1,0 +1,141 @@
+"""Crawl a list of seeded clinic sites within a run: register them, run the clinic spider, summarise.
+
+Sites are upserted by seed URL (an open-data identity, once known, is kept). Each site gets one
+SiteCrawl per run; a site already `ok` in this run is not crawled again, and one that is not has its
+earlier rows of this run removed first, so running the same run again resumes without duplicates.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from crawler.frontier import bare_host
+from crawler.runner import crawl
+from crawler.seeds import Seed
+from db.models import (
+    CRAWL_FAILED,
+    CRAWL_OK,
+    CRAWL_RUNNING,
+    Claim,
+    IdentityFact,
+    Page,
+    Site,
+    SiteCrawl,
+    SiteFlag,
+)
+from db.session import open_database, transaction
+
+UNFINISHED = "the crawl ended before this site finished"
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    sites_ok: int
+    sites_failed: list[tuple[str, str]]  # (seed URL, reason)
+    pages: int
+
+
+def crawl_sites(
+    db_url: str, run_id: int, seeds: list[Seed], *, settings: dict[str, Any] | None = None
+) -> CrawlSummary:
+    """Register `seeds` for run `run_id`, crawl those not yet `ok` in it, and summarise the outcome.
+
+    `settings` override crawler/settings.py (e.g. CLINICWATCH_MAX_PAGES, USER_AGENT, DOWNLOAD_TIMEOUT).
+    Raises crawler.runner.CrawlFailed when the spider process itself fails.
+    """
+    factory = open_database(db_url)
+    try:
+        with transaction(factory) as session:
+            for seed in seeds:
+                _prepare_crawl(session, run_id, _upsert_site(session, seed))
+        with factory() as session:
+            to_crawl = session.scalar(
+                select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK).limit(1)
+            )
+        if to_crawl is not None:
+            crawl("clinics", {**(settings or {}), "CLINICWATCH_DB": db_url}, {"run_id": run_id})
+        with factory() as session:
+            return summarise(session, run_id)
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def _upsert_site(session: Session, seed: Seed) -> Site:
+    site = session.scalar(select(Site).where(Site.seed_url == seed.url))
+    if site is None:
+        site = Site(seed_url=seed.url, url=seed.url, host=bare_host(seed.url))
+        session.add(site)
+    site.seed_name = seed.name or site.seed_name
+    site.opendata_id = seed.opendata_id or site.opendata_id
+    site.opendata_name = seed.opendata_name or site.opendata_name
+    site.opendata_address = seed.opendata_address or site.opendata_address
+    session.flush()
+    return site
+
+
+def _prepare_crawl(session: Session, run_id: int, site: Site) -> None:
+    crawl_row = session.scalar(
+        select(SiteCrawl).where(SiteCrawl.run_id == run_id, SiteCrawl.site_id == site.id)
+    )
+    if crawl_row is not None and crawl_row.status == CRAWL_OK:
+        return
+    if crawl_row is None:
+        crawl_row = SiteCrawl(run_id=run_id, site_id=site.id)
+        session.add(crawl_row)
+        session.flush()
+    else:
+        for table in (Claim, SiteFlag, IdentityFact, Page):
+            session.execute(delete(table).where(table.site_crawl_id == crawl_row.id))
+    crawl_row.status = CRAWL_RUNNING
+    crawl_row.started_at = datetime.now(UTC)
+    crawl_row.finished_at = None
+    crawl_row.pages_fetched = 0
+    crawl_row.errors = []
+    session.add_all(seed_identity(site, crawl_row.id))
+
+
+def seed_identity(site: Site, site_crawl_id: int) -> list[IdentityFact]:
+    """What the seed list and the open data say the clinic is, as identity facts beside the site's own."""
+    facts = [
+        ("name", site.seed_name, "seed"),
+        ("name", site.opendata_name, "opendata"),
+        ("address", site.opendata_address, "opendata"),
+    ]
+    return [
+        IdentityFact(
+            site_crawl_id=site_crawl_id,
+            page_id=None,
+            kind=kind,
+            value=" ".join(unicodedata.normalize("NFKC", raw).split()),
+            value_raw=raw,
+            branch=None,
+            source=source,
+            url=site.seed_url,
+            quote=raw,
+        )
+        for kind, raw, source in facts
+        if raw
+    ]
+
+
+def summarise(session: Session, run_id: int) -> CrawlSummary:
+    """Counts and failure reasons of the run's site crawls; unfinished ones count as failed."""
+    rows = session.execute(
+        select(SiteCrawl.status, SiteCrawl.errors, SiteCrawl.pages_fetched, Site.seed_url)
+        .join(Site, Site.id == SiteCrawl.site_id)
+        .where(SiteCrawl.run_id == run_id)
+        .order_by(SiteCrawl.id)
+    ).all()
+    failed = [
+        (url, (errors[0] if errors else "no page could be fetched") if status == CRAWL_FAILED else UNFINISHED)
+        for status, errors, _, url in rows
+        if status != CRAWL_OK
+    ]
+    ok = sum(1 for status, *_ in rows if status == CRAWL_OK)
+    return CrawlSummary(sites_ok=ok, sites_failed=failed, pages=sum(pages for _, _, pages, _ in rows))
