@@ -1,0 +1,165 @@
+"""The status rules: pure functions from claims, link decisions and registry plans to a verdict.
+
+Statuses (what users' scripts read):
+- `unfiled`: advertises a modality that needs a filing, and no registry facility is this clinic.
+- `not_covered`: linked to the registry, but a required modality is covered by none of its plans.
+- `review`: the link is ambiguous (or missing); a person must decide.
+- `filed`: every required modality is covered by a plan of a linked facility.
+- `none`: nothing advertised needs a filing.
+- `error`: the site could not be read; nothing is concluded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+UNFILED = "unfiled"
+NOT_COVERED = "not_covered"
+REVIEW = "review"
+FILED = "filed"
+NONE = "none"
+ERROR = "error"
+
+# Most serious first; a clinic's overall status is the most serious of its own and its branches'.
+SEVERITY = (UNFILED, NOT_COVERED, REVIEW, FILED, NONE)
+STATUSES = (*SEVERITY, ERROR)
+
+# Modalities whose filings must be class I (donor, cord-blood, iPS/ES cells).
+CLASS_ONE_MODALITIES = frozenset({"stem_cell_allogeneic"})
+
+FLAG_CELL_FREE = "cell_free_as_regenerative"
+FLAG_APPROVAL = "approval_claim"
+FLAG_PLAN_NOT_IN_REGISTRY = "plan_number_not_in_registry"
+FLAG_PLAN_OTHER_FACILITY = "plan_number_other_facility"
+FLAGS = (FLAG_CELL_FREE, FLAG_APPROVAL, FLAG_PLAN_NOT_IN_REGISTRY, FLAG_PLAN_OTHER_FACILITY)
+
+MATCH = "match"
+REVIEW_DECISION = "review"
+NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class PlanCover:
+    """What one registry plan covers: its modality ids and its class."""
+
+    modalities: frozenset[str]
+    plan_class: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    uncovered: tuple[str, ...] = ()
+    reason: str = ""
+
+
+def covers(plan: PlanCover, modality: str) -> bool:
+    """A plan covers a modality when it lists it; donor/cord/iPS cells also need a class I plan."""
+    if modality not in plan.modalities:
+        return False
+    return plan.plan_class == 1 if modality in CLASS_ONE_MODALITIES else True
+
+
+def uncovered_modalities(required: Iterable[str], plans: Iterable[PlanCover]) -> tuple[str, ...]:
+    """The required modalities that no plan covers, in the order given, without repeats."""
+    plan_list = list(plans)
+    missing: list[str] = []
+    for modality in required:
+        if modality not in missing and not any(covers(plan, modality) for plan in plan_list):
+            missing.append(modality)
+    return tuple(missing)
+
+
+def coverage_verdict(required: Iterable[str], plans: Iterable[PlanCover]) -> Verdict:
+    """`filed` when every required modality is covered by one of the matched facilities' plans."""
+    missing = uncovered_modalities(required, plans)
+    if missing:
+        return Verdict(NOT_COVERED, missing, "no plan of the linked facility covers " + ", ".join(missing))
+    return Verdict(FILED, (), "every advertised treatment that needs a filing is covered by a filed plan")
+
+
+def link_verdict(
+    required: Iterable[str],
+    decision: str | None,
+    matched_plans: Iterable[PlanCover],
+    *,
+    other_decisions: Iterable[str] = (),
+) -> Verdict:
+    """The status of a set of required modalities judged against one link decision.
+
+    `matched_plans` are the plans of every facility the claims may rely on (for clinic-level claims:
+    the clinic's and its branches' matched facilities). `other_decisions` are the branches' link
+    decisions: a clinic that is not linked itself but has an ambiguous branch is not called unfiled.
+    `decision` None means no link was recorded, which is never read as "unfiled".
+    """
+    required = list(required)
+    if not required:
+        return Verdict(NONE, (), "nothing advertised needs a filing")
+    if decision == REVIEW_DECISION:
+        return Verdict(REVIEW, (), "the registry link is ambiguous; a person must decide")
+    plans = list(matched_plans)
+    if decision == MATCH or plans:
+        return coverage_verdict(required, plans)
+    if REVIEW_DECISION in set(other_decisions):
+        return Verdict(REVIEW, (), "a branch's registry link is ambiguous; a person must decide")
+    if decision == NO_MATCH:
+        return Verdict(UNFILED, tuple(dict.fromkeys(required)), "no registry facility is this clinic")
+    return Verdict(REVIEW, (), "no registry link was recorded for this site; a person must decide")
+
+
+def most_serious(statuses: Iterable[str]) -> str:
+    """The most serious status (unfiled > not_covered > review > filed > none); `none` when empty."""
+    ranked = [status for status in statuses if status in SEVERITY]
+    return min(ranked, key=SEVERITY.index) if ranked else NONE
+
+
+def normalise_plan_number(value: str) -> str:
+    """PB1234567 from ＰＢ１２３４５６７, pb-1234567 or 'PB 1234567'."""
+    folded = unicodedata.normalize("NFKC", value).upper()
+    return re.sub(r"[\s\-‐－ー―]", "", folded)
+
+
+@dataclass(frozen=True)
+class PlanNumberFlag:
+    flag: str
+    plan_number: str
+    facility_ids: tuple[int, ...] = ()
+
+
+def plan_number_flags(
+    cited: Iterable[str],
+    registry_numbers: Mapping[str, Iterable[int]],
+    own_facility_ids: Iterable[int],
+) -> list[PlanNumberFlag]:
+    """Flags for the plan numbers a site cites.
+
+    `registry_numbers` maps each normalised plan number of the snapshot to the facilities filing it
+    (empty when the plan has no facility row); `own_facility_ids` are the facilities the site is, or
+    may be, linked to. A number absent from the snapshot is `plan_number_not_in_registry`; one filed
+    only by other facilities is `plan_number_other_facility`.
+    """
+    own = set(own_facility_ids)
+    flags: list[PlanNumberFlag] = []
+    for number in dict.fromkeys(normalise_plan_number(value) for value in cited):
+        if not number:
+            continue
+        if number not in registry_numbers:
+            flags.append(PlanNumberFlag(FLAG_PLAN_NOT_IN_REGISTRY, number))
+            continue
+        holders = tuple(sorted(set(registry_numbers[number])))
+        if holders and not own.intersection(holders):
+            flags.append(PlanNumberFlag(FLAG_PLAN_OTHER_FACILITY, number, holders))
+    return flags
+
+
+def report_rank(status: str, flags: Iterable[str]) -> int:
+    """Report order: unfiled, not_covered, review, then any clinic with flags, then filed, none, error."""
+    order = {UNFILED: 0, NOT_COVERED: 1, REVIEW: 2}
+    if status in order:
+        return order[status]
+    if list(flags):
+        return 3
+    return {FILED: 4, NONE: 5}.get(status, 6)
