@@ -1,0 +1,89 @@
+"""End to end: `clinicwatch run` over the demo's sample sites and registry served on loopback.
+
+The first run must give every sample clinic its expected status and flags (expected.json). Then the
+registry changes as in a later week (the not_covered clinic files its missing plan, another plan is
+withdrawn) and a second run must report the resolved finding and the plan changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinicwatch.cli import main
+from clinicwatch.commands import demo
+from clinicwatch.commands import run as run_command
+
+DATA = demo.DEMO_DATA
+EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def fast_crawl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's crawl settings (no politeness delay on loopback) for `clinicwatch run`."""
+    settings_of = run_command.crawl_settings
+    monkeypatch.setattr(
+        run_command, "crawl_settings", lambda args: {**settings_of(args), **demo.DEMO_CRAWL_SETTINGS}
+    )
+
+
+def run_once(db_url: str, out: Path) -> dict[str, Any]:
+    argv = ["run", "--seeds", str(DATA / "seeds.csv"), "--registry-url", EXPECTED["registry_url"],
+            "--db", db_url, "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def mismatches(expected: dict[str, Any], clinic: dict[str, Any] | None) -> list[str]:
+    """What differs between a sample site's expected outcome and its findings.json clinic object."""
+    if clinic is None:
+        return ["missing from findings.json"]
+    problems = []
+    if clinic["status"] not in [expected["status"], *expected.get("accept", [])]:
+        problems.append(f"status {clinic['status']} (expected {expected['status']})")
+    if sorted(clinic["flags"]) != sorted(expected["flags"]):
+        problems.append(f"flags {sorted(clinic['flags'])} (expected {expected['flags']})")
+    if sorted(clinic["requires_filing"]) != sorted(expected["requires_filing"]):
+        problems.append(
+            f"requires_filing {sorted(clinic['requires_filing'])} (expected {expected['requires_filing']})"
+        )
+    return problems
+
+
+def test_run_over_the_sample_sites_then_a_changed_registry(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site_farm: type, fast_crawl: None
+) -> None:
+    sites = tmp_path / "sites"
+    shutil.copytree(DATA / "sites", sites)
+    with site_farm(sites) as farm:
+        monkeypatch.setenv("http_proxy", farm.proxy_url)
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+
+        first = run_once(db_url, tmp_path / "week1")
+        clinics = {clinic["seed"]: clinic for clinic in first["clinics"]}
+        wrong = {
+            site["seed"]: problems
+            for site in EXPECTED["sites"]
+            if (problems := mismatches(site, clinics.get(site["seed"])))
+        }
+        assert not wrong, json.dumps(wrong, ensure_ascii=False, indent=1)
+        assert len(clinics) == len(EXPECTED["sites"])
+
+        shutil.copytree(DATA / EXPECTED["next"]["overlay"], sites, dirs_exist_ok=True)
+        second = run_once(db_url, tmp_path / "week2")
+
+    statuses = {clinic["seed"]: clinic["status"] for clinic in second["clinics"]}
+    for seed, status in EXPECTED["next"]["status"].items():
+        assert statuses[seed] == status, seed
+    changes = second["changes"]
+    assert changes["previous_run_id"] == first["run"]["id"]
+    assert sorted({entry["seed"] for entry in changes["resolved_findings"]}) == EXPECTED["next"]["resolved"]
+    assert not changes["new_findings"]
+    assert sorted(plan["plan_number"] for plan in changes["plans_added"]) == EXPECTED["next"]["added"]
+    assert sorted(plan["plan_number"] for plan in changes["plans_withdrawn"]) == EXPECTED["next"]["withdrawn"]
+    assert "天文館ビューティークリニック" in (tmp_path / "week2" / "report.html").read_text(encoding="utf-8")
