@@ -15,6 +15,8 @@ from pathlib import Path
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.toml")
 # Words that separate list items: a match on the other side of one belongs to another treatment.
+# ™ and ® would fold to letters glued to the name (PFC-FD™ -> PFC-FDTM) and hide it from the term search.
+TRADEMARKS = re.compile(r"[™®℠]")
 LIST_SEPARATORS = re.compile(r"[と、,，・/／;；及]|および|または|や")
 
 
@@ -44,7 +46,7 @@ def fold(text: str) -> str:
     NFKC keeps string length for the Japanese, full-width and half-width characters that matter here
     only approximately, so callers quote from the folded text, not the raw one.
     """
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", TRADEMARKS.sub("", text)))
 
 
 @cache

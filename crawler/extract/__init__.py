@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crawler.taxonomy import modality
+
 
 @dataclass(frozen=True)
 class ClaimFact:
@@ -54,4 +56,30 @@ class PageExtraction:
 
 def extract_page(html: str, url: str) -> PageExtraction:
     """Claims, flags and identity facts of one decoded HTML page."""
-    raise NotImplementedError("extraction is being written (issue 3)")
+    from crawler.extract import claims, flags, identity, visible
+
+    page = visible.parse(html)
+    found = claims.candidates(page, url)
+    branch = identity.page_branch(page)
+    result = PageExtraction(title=page.title, text=page.text, identity=identity.identity_facts(page))
+    for candidate in claims.best_claims(found):
+        mod = modality(candidate.modality)
+        result.claims.append(
+            ClaimFact(
+                modality=mod.id,
+                pillar=mod.pillar,
+                requires_filing=mod.requires_filing,
+                usual_class=mod.usual_class,
+                term=candidate.term,
+                quote=candidate.quote,
+                regenerative_wording=candidate.regenerative,
+                branch=branch,
+            )
+        )
+    for flag, quote in [
+        (flags.CELL_FREE_AS_REGENERATIVE, flags.cell_free_as_regenerative(found)),
+        (flags.APPROVAL_CLAIM, flags.approval_claim(page)),
+    ]:
+        if quote:
+            result.flags.append(FlagFact(flag, quote))
+    return result

@@ -1,0 +1,225 @@
+"""Claims: the treatments a page offers, each with the sentence or table cell that shows it.
+
+A treatment named only in navigation, header or footer is not counted (its own page carries the claim);
+questions, denials, products, ingredients, research talk and comparisons are not offers. A drip named
+after stem cells is culture supernatant where its section says so, and donor cells where its section
+names cord blood or a donor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extract import context
+from crawler.extract.visible import Segment, VisiblePage
+from crawler.taxonomy import TermMatch, find_terms, fold, modalities, resolve
+
+QUOTE_LIMIT = 200
+# Terms that say only "stem cells": what they are depends on the section (own, donor, or supernatant).
+GENERIC_STEM_TERMS = frozenset({"幹細胞", "ステムセル", "stem cell"})
+# Products made from stem cells: a stem-cell term in the same sentence names their source.
+STEM_PRODUCTS = frozenset({"culture_supernatant", "exosome"})
+CELL_SOURCES = frozenset({"stem_cell", "stem_cell_allogeneic"})
+PHRASE_TAIL = re.compile(r"[一-龥ァ-ヶー]{0,6}")
+LIST_GAP = re.compile(r"^[^。]{0,3}[と、,・/][^。]{0,3}$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One mention of a modality that counts as an offer; the best one per modality becomes the claim."""
+
+    modality: str
+    term: str
+    quote: str
+    score: float
+    regenerative: bool
+    sentence_modalities: frozenset[str]  # every modality named in the same sentence
+
+
+@dataclass(frozen=True)
+class _Section:
+    text: str
+    news: bool
+    comparison: bool
+    supernatant: bool
+    allogeneic: bool
+
+
+def _section_info(page: VisiblePage, section: int) -> _Section:
+    text = fold(page.section_text(section))
+    heading = fold(next((s.heading for s in page.segments if s.section == section), ""))
+    return _Section(
+        text=text,
+        news=context.has("news", "heading", heading),
+        comparison=context.has("comparison", "heading", heading),
+        supernatant=context.has("supernatant", "marker", text)
+        and not context.has("supernatant", "real_cells", text),
+        allogeneic=context.has("allogeneic", "marker", text)
+        and not context.has("autologous", "marker", text),
+    )
+
+
+def _phrase(sentence: str, match: TermMatch) -> str:
+    tail = PHRASE_TAIL.match(sentence, match.end)
+    return match.term + (tail.group(0) if tail else "")
+
+
+def _stem_aliases(page: VisiblePage, sections: dict[int, _Section], kind: str) -> set[str]:
+    """Names such as 「幹細胞点滴」 that a section defines as supernatant (or donor cells) on this page."""
+    aliases: set[str] = set()
+    for segment in page.segments:
+        info = sections[segment.section]
+        if segment.region != "main" or not getattr(info, kind):
+            continue
+        folded = fold(segment.text)
+        aliases.update(
+            _phrase(folded, m)
+            for m in find_terms(folded)
+            if m.term.lower() in GENERIC_STEM_TERMS and len(_phrase(folded, m)) > len(m.term)
+        )
+    return aliases
+
+
+def _subject(page: VisiblePage) -> set[str]:
+    """Modalities the page is about: those named in the first part of its title and in its h1."""
+    text = fold(page.title).split("|")[0] + " " + fold(page.h1())
+    matches = resolve(find_terms(text), text)
+    return {m.modality for m in matches if not _source_of_product(text, m, matches)}
+
+
+class _PageRules:
+    """The page-wide facts the sentence rules need, computed once per page."""
+
+    def __init__(self, page: VisiblePage, url: str) -> None:
+        self.page = page
+        self.news_page = context.is_news_page(url, page.title)
+        self.comparison_page = context.has(
+            "comparison", "heading", fold(page.title).split("|")[0] + fold(page.h1())
+        )
+        self.sections = {s.section: _section_info(page, s.section) for s in page.segments}
+        self.subject = _subject(page)
+        self.supernatant_aliases = _stem_aliases(page, self.sections, "supernatant")
+        self.allogeneic_aliases = _stem_aliases(page, self.sections, "allogeneic")
+
+    def stem_kind(self, sentence: str, match: TermMatch, section: _Section) -> str:
+        """What a generic 「幹細胞」 mention means here: own cells, donor cells, or supernatant."""
+        if context.has("autologous", "marker", sentence):
+            return "stem_cell"
+        phrase = _phrase(sentence, match)
+        if (
+            context.has("allogeneic", "marker", sentence)
+            or section.allogeneic
+            or phrase in self.allogeneic_aliases
+            or ("stem_cell_allogeneic" in self.subject and "stem_cell" not in self.subject)
+        ):
+            return "stem_cell_allogeneic"
+        product = "exosome" if self.subject == {"exosome"} else "culture_supernatant"
+        if context.has("supernatant", "real_cells", sentence):
+            return "stem_cell"
+        if (
+            context.has("supernatant", "marker", sentence)
+            or section.supernatant
+            or phrase in self.supernatant_aliases
+            or (self.subject & STEM_PRODUCTS and "stem_cell" not in self.subject)
+        ):
+            return product
+        return "stem_cell"
+
+
+def _source_of_product(sentence: str, match: TermMatch, matches: list[TermMatch]) -> bool:
+    """A stem-cell term in a sentence about supernatant or exosomes names their source, unless merely listed."""
+    if match.modality not in CELL_SOURCES:
+        return False
+    for other in matches:
+        if other.modality in STEM_PRODUCTS:
+            lo, hi = (
+                sorted((match.end, other.start)) if match.end <= other.start else (other.end, match.start)
+            )
+            if not LIST_GAP.match(sentence[lo:hi]):
+                return True
+    return False
+
+
+def _origin_of_pfc(sentence: str, match: TermMatch, matches: list[TermMatch], subject: set[str]) -> bool:
+    """PRP named as the origin or the foil of PFC-FD, in a sentence or on a page about PFC-FD."""
+    about_pfc = any(m.modality == "pfc_fd" for m in matches) or subject == {"pfc_fd"}
+    return match.modality == "prp" and about_pfc and context.has("comparison", "derivation", sentence)
+
+
+def _not_an_offer(
+    rules: _PageRules, sentence: str, match: TermMatch, matches: list[TermMatch], section: _Section
+) -> bool:
+    offer = context.has("offer", "cue", sentence)
+    if context.has("product", "sentence", sentence) or context.negated(sentence, match):
+        return True
+    if context.is_component(sentence, match) or _source_of_product(sentence, match, matches):
+        return True
+    if _origin_of_pfc(sentence, match, matches, rules.subject):
+        return True
+    if (rules.comparison_page or section.comparison) and (
+        not offer or context.has("comparison", "derivation", sentence)
+    ):
+        return True
+    if (rules.news_page or section.news) and not offer:
+        return True
+    return context.has("research", "sentence", sentence) and not offer
+
+
+def _quote(raw: str, folded: str, match: TermMatch) -> str:
+    if len(raw) <= QUOTE_LIMIT:
+        return raw
+    centre = int(match.start * len(raw) / max(len(folded), 1))
+    start = max(0, min(centre - QUOTE_LIMIT // 2, len(raw) - QUOTE_LIMIT))
+    return raw[start : start + QUOTE_LIMIT]
+
+
+def _score(segment: Segment, sentence: str, regenerative: bool) -> float:
+    score = 2.0 if segment.is_heading else 1.0 if segment.tag in {"td", "th", "caption", "dt", "dd"} else 0.0
+    score += 2.0 if context.has("offer", "cue", sentence) else 0.0
+    return score + (0.5 if regenerative else 0.0)
+
+
+def _sentence_candidates(rules: _PageRules, segment: Segment, raw: str) -> list[Candidate]:
+    sentence = fold(raw).strip()
+    if context.has("question", "sentence", sentence):
+        return []
+    matches = resolve(find_terms(sentence), sentence)
+    section = rules.sections[segment.section]
+    named = frozenset(m.modality for m in matches)
+    found: list[Candidate] = []
+    for match in matches:
+        if _not_an_offer(rules, sentence, match, matches, section):
+            continue
+        modality_id = match.modality
+        if modality_id == "stem_cell" and match.term.lower() in GENERIC_STEM_TERMS:
+            modality_id = rules.stem_kind(sentence, match, section)
+        if rules.subject and modality_id not in rules.subject and not context.has("offer", "cue", sentence):
+            continue  # on a page about one treatment, another one named in passing is background or a foil
+        regen = context.regenerative(sentence) or context.regenerative(fold(segment.heading))
+        score = _score(segment, sentence, regen) + (1.0 if modality_id == match.modality else 0.0)
+        found.append(Candidate(modality_id, match.term, _quote(raw, sentence, match), score, regen, named))
+    return found
+
+
+def candidates(page: VisiblePage, url: str) -> list[Candidate]:
+    """Every mention on the page that counts as an offer, in page order."""
+    rules = _PageRules(page, url)
+    found: list[Candidate] = []
+    for segment in page.segments:
+        if segment.region != "main":
+            continue
+        for raw in segment.sentences():
+            found.extend(_sentence_candidates(rules, segment, raw))
+    return found
+
+
+def best_claims(found: list[Candidate]) -> list[Candidate]:
+    """One candidate per modality: the highest score, the earliest on the page among equals."""
+    best: dict[str, Candidate] = {}
+    for candidate in found:
+        current = best.get(candidate.modality)
+        if current is None or candidate.score > current.score:
+            best[candidate.modality] = candidate
+    order = list(modalities())
+    return sorted(best.values(), key=lambda c: order.index(c.modality))

@@ -1,0 +1,34 @@
+"""Flags a page raises: a cell-free treatment sold as 再生医療, or a claim of ministry approval."""
+
+from __future__ import annotations
+
+from crawler.extract import context
+from crawler.extract.claims import Candidate
+from crawler.extract.visible import VisiblePage
+from crawler.taxonomy import fold, modality
+
+CELL_FREE_AS_REGENERATIVE = "cell_free_as_regenerative"
+APPROVAL_CLAIM = "approval_claim"
+
+
+def cell_free_as_regenerative(found: list[Candidate]) -> str | None:
+    """The quote presenting a cell-free modality as 再生医療, where no filed-type treatment shares the sentence.
+
+    A sentence that lists stem cells and exosomes together as 再生医療 may mean the stem cells; only a
+    sentence about cell-free treatments alone is clear enough to flag.
+    """
+    for candidate in found:
+        if modality(candidate.modality).requires_filing or not candidate.regenerative:
+            continue
+        if any(modality(other).requires_filing for other in candidate.sentence_modalities):
+            continue
+        return candidate.quote
+    return None
+
+
+def approval_claim(page: VisiblePage) -> str | None:
+    """The first sentence (meta description included) saying MHLW or the state approved the treatment."""
+    for raw in [page.meta_description, *(s for seg in page.segments for s in seg.sentences())]:
+        if raw and context.approval_claims(fold(raw)):
+            return raw[:200]
+    return None

@@ -1,0 +1,349 @@
+"""Who the clinic is: name, corporation, branches, addresses, phone numbers and plan numbers on a page.
+
+Names come from JSON-LD, og:site_name, the <title>, the logo's alt text, the footer and 概要 tables;
+the vocabulary (legal forms, clinic words, title separators, table labels) lives in identity.toml.
+Addresses and phones that follow a branch's name (「梅田院」 then its 〒 and TEL) belong to that branch.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from crawler.extract import IdentityFactData as Fact
+from crawler.extract.visible import Segment, VisiblePage
+from crawler.taxonomy import fold
+
+IDENTITY_FILE = Path(__file__).with_name("identity.toml")
+PLAN_NUMBER = re.compile(r"(?<![A-Za-z0-9])P[ABC]\d{7}(?!\d)", re.IGNORECASE)
+PHONE_SEP = r"[-‐‑–—−ー―()（） ]"
+PHONE = re.compile(
+    rf"(?<![\d-])0\d{{1,4}}{PHONE_SEP}{{1,2}}\d{{1,4}}{PHONE_SEP}{{1,2}}\d{{3,4}}(?![\d-])|(?<!\d)0\d{{9,10}}(?!\d)"
+)
+FAX_BEFORE = re.compile(r"FAX|Fax|fax|ファックス|ファクス")
+# A branch name is kanji (梅田院, may follow the brand: ラクシアクリニック梅田院) or katakana (ミナミ院).
+BRANCH = re.compile(r"(?:(?<![一-龥々])([一-龥々]{1,5}院)|(?<![ァ-ヶー])([ァ-ヶー]{2,6}院))(?![一-龥々])")
+POSTAL = re.compile(r"〒?\s?(\d{3})\s?[-‐−ー]\s?(\d{4})")
+COPYRIGHT = re.compile(
+    r"copyright|©|\(c\)|all rights reserved\.?|[0-9]{4}(\s?[-–]\s?[0-9]{4})?", re.IGNORECASE
+)
+SHORT_LINE = 40
+QUOTE_LIMIT = 200
+JSONLD_CLINIC_TYPES = frozenset(
+    {
+        "MedicalClinic",
+        "MedicalOrganization",
+        "Physician",
+        "Dentist",
+        "Hospital",
+        "MedicalBusiness",
+        "LocalBusiness",
+        "Organization",
+        "HealthAndBeautyBusiness",
+        "DaySpa",
+        "BeautySalon",
+    }
+)
+
+
+@cache
+def _vocabulary() -> dict[str, Any]:
+    return tomllib.loads(IDENTITY_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def _corporation_pattern() -> re.Pattern[str]:
+    forms = sorted(_vocabulary()["legal_forms"], key=len, reverse=True)
+    return re.compile(
+        r"(" + "|".join(map(re.escape, forms)) + r")\s?([^\s、。,，()（）「」『』|｜/／:：]{1,24})"
+    )
+
+
+@cache
+def _address_pattern() -> re.Pattern[str]:
+    prefectures = "|".join(_vocabulary()["address"]["prefectures"])
+    return re.compile(rf"({prefectures})\s?([一-龥々ァ-ヶぁ-んー]{{1,10}}?[市区郡町村])([^\n]*)")
+
+
+def _label(kind: str) -> re.Pattern[str]:
+    return re.compile(_vocabulary()["table_labels"][kind])
+
+
+def _quote(text: str) -> str:
+    return text.strip()[:QUOTE_LIMIT]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(text)).strip(" 　・,、")
+
+
+def looks_like_clinic(text: str) -> bool:
+    """The text holds a word that names a clinic (クリニック, 医院, 皮膚科, CLINIC …) and a name of its own.
+
+    「美容皮膚科」 or 「内科・消化器内科」 alone are specialities, not a clinic's name.
+    """
+    vocabulary = _vocabulary()
+    words = sorted([*vocabulary["clinic_words"], *vocabulary["generic_words"]], key=len, reverse=True)
+    if not any(word in text for word in vocabulary["clinic_words"]):
+        return False
+    rest = re.sub("|".join(map(re.escape, words)), "", text)
+    return len(re.sub(r"[\s・、,/]", "", rest)) >= 2
+
+
+def branch_name(text: str) -> str | None:
+    """The ○○院 branch named in a short text, if exactly one is (当院, 医院, 病院 … are not branches)."""
+    excluded = _vocabulary()["not_branches"]
+    found = {m.group(1) or m.group(2) for m in BRANCH.finditer(fold(text))}
+    names = {name for name in found if not any(name.endswith(word) for word in excluded)}
+    return names.pop() if len(names) == 1 else None
+
+
+def corporation(text: str) -> tuple[str, str, int, int] | None:
+    """(cleaned name, raw match, start, end) of a corporation such as 医療法人社団翠陽会 in folded text."""
+    match = _corporation_pattern().search(text)
+    if match is None:
+        return None
+    form, name = match.group(1), match.group(2)
+    if form in _vocabulary()["ends_with_kai"] or form.startswith(("医療法人", "特定医療", "社会医療")):
+        kai = re.match(r"^.{1,12}?(会|団)", name)
+        name = kai.group(0) if kai else name
+    if len(name) < 2 or name[0] in "のがはとをにへもで":
+        return None
+    end = match.start(2) + len(name)
+    return form + name, text[match.start() : end], match.start(), end
+
+
+def normalise_phone(text: str) -> str | None:
+    """Digits only (0312345678, 0120123456); None unless it is a 10- or 11-digit Japanese number."""
+    digits = re.sub(r"\D", "", fold(text))
+    return digits if digits.startswith("0") and len(digits) in (10, 11) else None
+
+
+def phones(text: str) -> Iterator[tuple[str, str]]:
+    """(digits, as written) for every phone number in folded text; fax numbers are skipped."""
+    for match in PHONE.finditer(text):
+        if FAX_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+            continue
+        digits = normalise_phone(match.group(0))
+        if digits:
+            yield digits, match.group(0)
+
+
+def addresses(text: str) -> Iterator[tuple[str, str]]:
+    """(prefecture + rest, as written) for every postal address in folded text."""
+    stop = re.compile(_vocabulary()["address"]["stop"])
+    for match in _address_pattern().finditer(text):
+        rest = stop.split(match.group(3), maxsplit=1)[0].strip().rstrip(" /|・,、")
+        if not re.search(r"\d|丁目|番地", match.group(2) + rest):
+            continue
+        value = re.sub(r"\s+", " ", f"{match.group(1)}{match.group(2)}{rest}").strip()
+        start = match.start()
+        postal = POSTAL.search(text[max(0, start - 12) : start])
+        raw_start = max(0, start - 12) + postal.start() if postal else start
+        yield (
+            value,
+            text[raw_start : match.end(2) + len(match.group(3)) - len(match.group(3).lstrip()) + len(rest)],
+        )
+
+
+def plan_numbers(text: str) -> Iterator[str]:
+    """Plan numbers (P + A/B/C + 7 digits) in folded text, upper-cased."""
+    for match in PLAN_NUMBER.finditer(text):
+        yield match.group(0).upper()
+
+
+def _title_name(title: str) -> str | None:
+    vocabulary = _vocabulary()
+    parts = [p.strip() for p in re.split(vocabulary["title_separators"], fold(title))]
+    for part in parts:
+        part = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", part).strip()
+        if part and looks_like_clinic(part) and not re.search(vocabulary["title_noise"], part):
+            return part
+    return None
+
+
+def _name_and_corporation(text: str, source: str, quote: str, branch: str | None) -> list[Fact]:
+    """A name line such as 「医療法人社団奏樹会 横濱ヴィータクリニック」 as a corporation and a name fact."""
+    folded = _clean(text)
+    facts: list[Fact] = []
+    corp = corporation(folded)
+    if corp:
+        facts.append(Fact("corporation", corp[0], corp[1], source, quote))
+        folded = _clean(folded[: corp[2]] + " " + folded[corp[3] :])
+    if folded and looks_like_clinic(folded):
+        facts.append(Fact("name", folded, text.strip(), source, quote, branch_name(folded) or branch))
+    return facts
+
+
+def _jsonld_facts(page: VisiblePage) -> list[Fact]:
+    facts: list[Fact] = []
+    for item in page.jsonld:
+        types = item.get("@type")
+        types = set(types) if isinstance(types, list) else {types}
+        if not types & JSONLD_CLINIC_TYPES:
+            continue
+        quote = _quote(str(item.get("name", "")))
+        if item.get("name"):
+            facts += _name_and_corporation(str(item["name"]), "jsonld", quote, None)
+        parent = item.get("parentOrganization")
+        if isinstance(parent, dict) and parent.get("name"):
+            facts += [
+                f
+                for f in _name_and_corporation(
+                    str(parent["name"]), "jsonld", _quote(str(parent["name"])), None
+                )
+                if f.kind == "corporation"
+            ]
+        address = item.get("address")
+        if isinstance(address, dict):
+            parts = [str(address.get(k, "")) for k in ("addressRegion", "addressLocality", "streetAddress")]
+            written = fold("".join(parts))
+            facts += [
+                Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)
+            ]
+        if item.get("telephone"):
+            digits = normalise_phone(str(item["telephone"]))
+            if digits:
+                facts.append(
+                    Fact("phone", digits, str(item["telephone"]), "jsonld", _quote(str(item["telephone"])))
+                )
+    return facts
+
+
+def _meta_facts(page: VisiblePage) -> list[Fact]:
+    facts: list[Fact] = []
+    site_name = page.meta.get("og:site_name", "")
+    if site_name:
+        facts += _name_and_corporation(site_name, "og", _quote(site_name), None)
+    title_name = _title_name(page.title)
+    if title_name:
+        facts += _name_and_corporation(title_name, "title", _quote(page.title), None)
+    for alt, region in page.image_alts:
+        if region in ("header", "main") and len(alt) <= SHORT_LINE and looks_like_clinic(alt):
+            facts += _name_and_corporation(alt, "alt", _quote(alt), None)
+            break
+    return facts
+
+
+def _table_rows(segments: list[Segment]) -> Iterator[tuple[str, Segment]]:
+    """(label, value segment) for th/td and dt/dd pairs of the page's tables and lists."""
+    for label, value in pairwise(segments):
+        if label.tag in ("th", "dt", "td") and value.tag in ("td", "dd"):
+            yield _clean(label.text), value
+
+
+def _table_facts(page: VisiblePage, branch_at: dict[int, str | None]) -> list[Fact]:
+    facts: list[Fact] = []
+    for label, segment in _table_rows(page.segments):
+        branch = branch_at.get(id(segment))
+        quote = _quote(f"{label} {segment.text}")
+        if _label("name").search(label):
+            facts += _name_and_corporation(segment.text.replace("\n", " "), "table", quote, branch)
+        elif _label("corporation").search(label):
+            corp = corporation(_clean(segment.text))
+            if corp:
+                facts.append(Fact("corporation", corp[0], corp[1], "table", quote))
+    return facts
+
+
+def _footer_facts(page: VisiblePage) -> list[Fact]:
+    facts: list[Fact] = []
+    for segment in page.segments:
+        if segment.region != "footer" or segment.in_link:
+            continue
+        for line in segment.text.split("\n"):
+            stripped = _clean(COPYRIGHT.sub(" ", fold(line))).rstrip(".")
+            if len(stripped) > SHORT_LINE or re.search(r"\d|〒|TEL|電話|:", stripped):
+                continue
+            facts += _name_and_corporation(stripped, "footer", _quote(line), branch_name(stripped))
+    return facts
+
+
+def _source_of(segment: Segment) -> str:
+    if segment.region == "footer":
+        return "footer"
+    return "table" if segment.tag in ("td", "dd", "th", "dt") else "text"
+
+
+def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fact], dict[int, str | None]]:
+    """Addresses, phones, plan numbers and corporations in page order, each with the branch it follows."""
+    facts: list[Fact] = []
+    branch_at: dict[int, str | None] = {}
+    current = page_branch
+    previous: Segment | None = None
+    for segment in page.segments:
+        fax_cell = previous is not None and _is_fax_label(previous, segment)
+        previous = segment
+        if segment.is_heading:
+            current = branch_name(segment.text) or page_branch
+        for line in segment.text.split("\n"):
+            folded = fold(line)
+            named = branch_name(folded) if len(folded) <= SHORT_LINE and segment.region != "nav" else None
+            current = named or current
+            branch_at[id(segment)] = current
+            source, quote = _source_of(segment), _quote(line)
+            facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(folded)]
+            if not fax_cell:
+                facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(folded)]
+            facts += [Fact("plan_number", v, v, source, quote) for v in plan_numbers(folded)]
+            corp = corporation(folded)
+            if corp:
+                facts.append(Fact("corporation", corp[0], corp[1], source, quote))
+    return facts, branch_at
+
+
+def _is_fax_label(label: Segment, value: Segment) -> bool:
+    """A table cell that follows a FAX label (「FAX」 then 「082-228-3571」)."""
+    text = fold(label.text)
+    return value.tag in ("td", "dd") and bool(FAX_BEFORE.search(text)) and not re.search(r"TEL|電話", text)
+
+
+def _branch_facts(located: list[Fact]) -> list[Fact]:
+    """A branch fact for each ○○院 that has an address or phone of its own on the page."""
+    seen: dict[str, Fact] = {}
+    for fact in located:
+        if fact.branch and fact.kind in ("address", "phone") and fact.branch not in seen:
+            seen[fact.branch] = Fact("branch", fact.branch, fact.branch, fact.source, fact.quote, fact.branch)
+    return list(seen.values())
+
+
+def _tel_link_facts(page: VisiblePage) -> list[Fact]:
+    facts: list[Fact] = []
+    for number, region in page.tel_links:
+        digits = normalise_phone(number)
+        if digits:
+            facts.append(
+                Fact("phone", digits, number, "footer" if region == "footer" else "text", _quote(number))
+            )
+    return facts
+
+
+def page_branch(page: VisiblePage) -> str | None:
+    """The branch a page is about: one ○○院 named in the first part of its title or in its h1."""
+    first_title_part = re.split(_vocabulary()["title_separators"], fold(page.title))[0]
+    return branch_name(first_title_part) or branch_name(page.h1())
+
+
+def identity_facts(page: VisiblePage) -> list[Fact]:
+    """Every identity fact on the page, without duplicates (the first source of a value wins)."""
+    located, branch_at = _located_facts(page, page_branch(page))
+    facts = (
+        _jsonld_facts(page)
+        + _table_facts(page, branch_at)
+        + _meta_facts(page)
+        + _footer_facts(page)
+        + _branch_facts(located)
+        + located
+        + _tel_link_facts(page)
+    )
+    unique: dict[tuple[str, str], Fact] = {}
+    for fact in facts:
+        key = (fact.kind, fact.value)
+        if key not in unique or (fact.branch and not unique[key].branch):
+            unique[key] = fact
+    return list(unique.values())

@@ -1,0 +1,244 @@
+"""The visible text of a page, cut into segments (paragraphs, list items, table cells, headings).
+
+Scripts, styles, templates and hidden elements are dropped. Each segment remembers the page region it
+sits in (navigation, header, footer, sidebar or main content) and the heading that opened its section,
+so the claim rules can tell a treatment page from a menu link or a news list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from crawler.taxonomy import fold
+
+DROPPED_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "select"]
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "address",
+        "blockquote",
+        "figcaption",
+        "table",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "form",
+        "body",
+        "html",
+        "pre",
+    ]
+)
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+REGION_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
+# class/id tokens that mark a region when the page does not use the HTML5 tags.
+REGION_TOKENS = [
+    (
+        re.compile(
+            r"^(g|global|main|site|sp|pc|side|sub|bread)?[-_]?(nav|navi|navigation|menu)$|breadcrumbs?$"
+        ),
+        "nav",
+    ),
+    (re.compile(r"^(site|global|page)?[-_]?(header|head)$"), "header"),
+    (re.compile(r"^(site|global|page)?[-_]?(footer|foot)$|^copyright$"), "footer"),
+    (re.compile(r"^(sidebar|side|sidemenu|side-menu|aside)$"), "aside"),
+]
+HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "display-none", "u-hidden", "visually-hidden"})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
+# A line of links split by bars (「ホーム ｜ 診療案内 ｜ PRP療法」) is a menu even outside <nav>.
+MENU_SEPARATORS = re.compile(r"[｜|│／/]")
+MENU_LINK_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of visible text under one block element (raw text, whitespace collapsed, <br> kept as \\n)."""
+
+    text: str
+    tag: str
+    region: str  # main | nav | header | footer | aside
+    section: int  # increases at every heading
+    heading: str  # the text of the heading that opened this section ('' before the first one)
+    in_link: bool  # every character of the segment is link text
+
+    @property
+    def is_heading(self) -> bool:
+        return self.tag in HEADING_TAGS
+
+    def sentences(self) -> list[str]:
+        """The segment cut after 。！？ and at line breaks, blank pieces dropped."""
+        return [piece.strip() for piece in SENTENCE_END.split(self.text) if piece.strip()]
+
+
+@dataclass
+class VisiblePage:
+    title: str
+    meta_description: str
+    meta: dict[str, str]  # og:site_name and friends, by property/name
+    jsonld: list[dict[str, Any]]
+    image_alts: list[tuple[str, str]]  # (alt, region)
+    tel_links: list[tuple[str, str]]  # (number in a tel: link, region)
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(segment.text for segment in self.segments)
+
+    def h1(self) -> str:
+        return next((s.text for s in self.segments if s.tag == "h1"), "")
+
+    def section_text(self, section: int) -> str:
+        """The heading and every segment of one section, joined: the context of a sentence."""
+        parts = [s.text for s in self.segments if s.section == section]
+        heading = next((s.heading for s in self.segments if s.section == section), "")
+        return "\n".join([heading, *parts] if heading and heading not in parts else parts)
+
+
+def _is_hidden(tag: Tag) -> bool:
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    if tag.name == "input" and tag.get("type") == "hidden":
+        return True
+    if HIDDEN_STYLE.search(str(tag.get("style", ""))):
+        return True
+    return bool(HIDDEN_CLASSES.intersection(tag.get("class") or []))
+
+
+def _drop_invisible(soup: BeautifulSoup) -> None:
+    for tag in soup(DROPPED_TAGS):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in [t for t in soup.find_all(True) if _is_hidden(t)]:
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def _region_of(tag: Tag) -> str:
+    for node in [tag, *tag.parents]:
+        if not isinstance(node, Tag):
+            continue
+        if node.name in REGION_TAGS:
+            return REGION_TAGS[node.name]
+        tokens = [*(node.get("class") or []), str(node.get("id") or "")]
+        for pattern, region in REGION_TOKENS:
+            if any(pattern.search(token.lower()) for token in tokens if token):
+                return region
+    return "main"
+
+
+def _block_of(node: NavigableString) -> Tag:
+    parent = node.parent
+    while parent is not None and parent.name not in BLOCK_TAGS:
+        parent = parent.parent
+    return parent
+
+
+def _collapse(text: str) -> str:
+    lines = [re.sub(r"[ \t\r\f\v\u3000]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _segments(body: Tag) -> list[Segment]:
+    runs: list[tuple[Tag, list[str], list[int]]] = []  # block, text pieces, [chars, chars inside <a>]
+    for node in body.descendants:
+        if isinstance(node, Tag) and node.name == "br":
+            if runs:
+                runs[-1][1].append("\n")
+            continue
+        if not isinstance(node, NavigableString) or isinstance(node, Comment):
+            continue
+        block = _block_of(node)
+        if not runs or runs[-1][0] is not block:
+            runs.append((block, [], [0, 0]))
+        runs[-1][1].append(str(node))
+        size = len(node.strip())
+        runs[-1][2][0] += size
+        runs[-1][2][1] += size if node.find_parent("a") is not None else 0
+    segments: list[Segment] = []
+    section, heading = 0, ""
+    for block, pieces, (chars, link_chars) in runs:
+        text = _collapse("".join(pieces).replace("\n ", "\n"))
+        if not text:
+            continue
+        if block.name in HEADING_TAGS:
+            section, heading = section + 1, text.replace("\n", " ")
+        region = _region_of(block)
+        link_share = link_chars / chars if chars else 0.0
+        if link_share >= MENU_LINK_SHARE and len(MENU_SEPARATORS.findall(text)) >= 2:
+            region = "nav"
+        segments.append(Segment(text, block.name, region, section, heading, link_share == 1.0))
+    return segments
+
+
+def _jsonld(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            continue  # a broken JSON-LD block says nothing we can trust; the rest of the page still counts
+        items = (
+            data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        )
+        found.extend(item for item in items if isinstance(item, dict))
+    return found
+
+
+def parse(html: str) -> VisiblePage:
+    """Parse decoded HTML into its visible segments plus title, meta tags, JSON-LD and image alts."""
+    soup = BeautifulSoup(html, "lxml")
+    jsonld = _jsonld(soup)
+    meta = {
+        str(tag.get("property") or tag.get("name")).lower(): str(tag.get("content", "")).strip()
+        for tag in soup.find_all("meta")
+        if (tag.get("property") or tag.get("name")) and tag.get("content")
+    }
+    title_tag = soup.find("title")
+    title = fold(title_tag.get_text()).strip() if title_tag else ""
+    _drop_invisible(soup)
+    body = soup.body or soup
+    tels = [
+        (unquote(str(a["href"]))[4:].strip(), _region_of(a))
+        for a in body.find_all("a", href=True)
+        if str(a["href"]).lower().startswith("tel:")
+    ]
+    alts = [
+        (fold(str(img.get("alt"))).strip(), _region_of(img)) for img in body.find_all("img") if img.get("alt")
+    ]
+    return VisiblePage(
+        title=title,
+        meta_description=meta.get("description", ""),
+        meta=meta,
+        jsonld=jsonld,
+        image_alts=[(alt, region) for alt, region in alts if alt],
+        tel_links=tels,
+        segments=_segments(body),
+    )
