@@ -1,0 +1,148 @@
+"""Japanese addresses split into prefecture, municipality, town, block numbers and floor.
+
+Kanji and full-width numerals, 丁目/番地/号 and hyphens all become `1-7-22`; the building name is
+dropped, its floor kept (two clinics in one building differ by floor).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from matcher.normalise import fold, read_table
+
+_POSTCODE = re.compile(r"^〒?\s*\d{3}-?\d{4}\s*")
+_KANJI_NUMBER = "〇零一二三四五六七八九十百千"
+_DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s*[-‐‑‒–—―−ー─]\s*(?=\d)")
+_FLOOR = re.compile(r"(?:(\d+)\s*(?:階|f\b|f(?=\W|$)))|(?:\b(\d+)f)|(?:地下(\d+)階)")
+_STREET = re.compile(r"^(?P<town>\D*?)(?P<numbers>(?:\d+(?:条|線)[東西南北]?)*\d+(?:-\d+)*)")
+
+
+@dataclass(frozen=True)
+class Address:
+    """The comparable parts of one address; `raw` is the text as the source wrote it."""
+
+    raw: str
+    prefecture: str | None
+    municipality: str | None
+    town: str
+    numbers: tuple[str, ...]
+    floor: str | None
+
+    @property
+    def street(self) -> str:
+        """Town and block numbers, e.g. `恵比寿南1-14-8`: what two records of one clinic share."""
+        return self.town + "-".join(self.numbers)
+
+
+@cache
+def prefectures() -> tuple[str, ...]:
+    return tuple(row["prefecture"] for row in read_table("prefectures.csv"))
+
+
+@cache
+def _kanji_digits() -> dict[str, int]:
+    return {row["kanji"]: int(row["value"]) for row in read_table("kanji_digits.csv")}
+
+
+@cache
+def _word_patterns() -> list[tuple[re.Pattern[str], str]]:
+    rows = sorted(read_table("address_words.csv"), key=lambda row: -len(row["word"]))
+    return [(re.compile(r"(?<=\d)" + re.escape(row["word"])), row["replacement"]) for row in rows]
+
+
+@cache
+def _kyoto_directions() -> re.Pattern[str]:
+    words = "|".join(re.escape(row["word"]) for row in read_table("kyoto_directions.csv"))
+    return re.compile(f"^.*(?:{words})(?:[{_KANJI_NUMBER}\\d]+丁目)?")
+
+
+def kanji_to_int(text: str) -> int:
+    """Value of a kanji numeral such as 二十三 or 百五; plain digit strings (一二) read positionally."""
+    digits = _kanji_digits()
+    if not any(digits[ch] >= 10 for ch in text):
+        return int("".join(str(digits[ch]) for ch in text))
+    total, current = 0, 0
+    for ch in text:
+        value = digits[ch]
+        if value >= 10:
+            total += (current or 1) * value
+            current = 0
+        else:
+            current = current * 10 + value
+    return total + current
+
+
+def _arabic_numbers(text: str) -> str:
+    """Kanji numerals that count blocks (三丁目, 北三条, -七番) become digits; 一番町 stays a name."""
+    def to_digits(match: re.Match[str]) -> str:
+        return str(kanji_to_int(match.group(1))) + match.group(2)
+
+    text = re.sub(f"([{_KANJI_NUMBER}]+)(丁目|条|線|地割|番地)", to_digits, text)
+    return re.sub(f"(?<=[\\d-])([{_KANJI_NUMBER}]+)(番|号)", to_digits, text)
+
+
+def split_prefecture(text: str) -> tuple[str | None, str]:
+    """The leading prefecture (repeated ones, as in 兵庫県兵庫県, are dropped) and the rest."""
+    found = None
+    changed = True
+    while changed:
+        changed = False
+        for name in prefectures():
+            if text.startswith(name):
+                found, text, changed = name, text[len(name):].lstrip(), True
+    return found, text
+
+
+def split_municipality(text: str, prefecture: str | None) -> tuple[str | None, str]:
+    """The municipality (区 of Tokyo, 市 with its 区, 郡+町/村, 町/村) and the rest of the address."""
+    if prefecture in (None, "東京都"):
+        ward = re.match(r"^([^\d市郡]{1,4}?区)", text)
+        if ward:
+            return ward.group(1), text[ward.end():]
+    county = re.match(r"^([^\d]{1,5}?郡[^\d]{1,5}?[町村])", text)
+    if county:
+        return county.group(1), text[county.end():]
+    city = re.match(r"^([^\d]{1,6}?市)(市)?", text)
+    if city:
+        name = city.group(1) + (city.group(2) or "")
+        rest = text[len(name):]
+        ward = re.match(r"^([^\d]{1,4}?区)", rest)
+        if ward:
+            return name + ward.group(1), rest[ward.end():]
+        return name, rest
+    town = re.match(r"^([^\d]{1,5}?[町村])", text)
+    if town:
+        return town.group(1), text[town.end():]
+    return None, text
+
+
+def _floor(text: str) -> str | None:
+    matches = list(_FLOOR.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    if last.group(3):
+        return "b" + last.group(3)
+    return last.group(1) or last.group(2)
+
+
+def parse_address(text: str, prefecture: str | None = None) -> Address:
+    """Split an address; `prefecture` is used when the text itself starts without one."""
+    folded = _POSTCODE.sub("", fold(text))
+    found, rest = split_prefecture(folded)
+    prefecture = found or (fold(prefecture) if prefecture else None)
+    municipality, rest = split_municipality(rest.replace(" ", "", 1) if rest.startswith(" ") else rest, prefecture)
+    rest = _kyoto_directions().sub("", rest).removeprefix("大字")
+    rest = _arabic_numbers(rest)
+    for pattern, replacement in _word_patterns():
+        rest = pattern.sub(replacement, rest)
+    rest = _DASH_BETWEEN_DIGITS.sub("-", rest)
+    rest = re.sub(r"(?<=\d)の(?=\d)", "-", rest)
+    street = _STREET.match(rest.replace(" ", "", 1) if re.match(r"^\D*\s\d", rest) else rest)
+    if street is None:
+        return Address(text, prefecture, municipality, rest.replace(" ", ""), (), _floor(rest))
+    town = street.group("town").replace(" ", "").removeprefix("字")
+    numbers = tuple(part for part in street.group("numbers").split("-") if part)
+    return Address(text, prefecture, municipality, town, numbers, _floor(rest[street.end():]))
