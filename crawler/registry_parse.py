@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-# Header words per field, checked in this order: 認定再生医療等委員会 must become `committee` before
-# any looser word could claim it.
+# Header words per field, checked in this order: 認定再生医療等委員会 must become `committee` and
+# 医療機関名称 `facility` before the looser 名称 could claim them.
 HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("plan_number", ("計画番号",)),
     ("accepted_on", ("受理",)),
@@ -23,8 +23,8 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("documents", ("資料",)),
     ("address", ("所在地", "住所")),
     ("prefecture", ("都道府県",)),
-    ("treatment", ("再生医療等の名称", "名称")),
     ("facility", ("医療機関",)),
+    ("treatment", ("再生医療等の名称", "名称")),
 )
 HEADER_LABELS = {
     "facility": "医療機関名",
@@ -58,6 +58,7 @@ PREFECTURES = (
     "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
 )  # fmt: skip
 
+MAX_LABEL_LENGTH = 16
 PLAN_NUMBER = re.compile(r"P[A-C]\d{7}")
 WESTERN_DATE = re.compile(r"(\d{4})\s*(?:年|/|-|\.)\s*(\d{1,2})\s*(?:月|/|-|\.)\s*(\d{1,2})")
 ERA_DATE = re.compile(r"(令和|平成)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -212,7 +213,9 @@ def _header_row(rows: list[lxml_html.HtmlElement]) -> tuple[int, dict[str, int],
         labels = [collapse_spaces(cell_text(c)) for c in cells]
         has_th = any(c.tag == "th" for c in cells)
         columns = map_headers(labels)
-        if has_th or len(columns) >= 2:
+        # Without <th>, a row is a header only when it reads like labels: short cells naming columns.
+        short_labels = map_headers([label if len(label) <= MAX_LABEL_LENGTH else "" for label in labels])
+        if has_th or len(short_labels) >= 3:
             return index, columns, labels
     return None
 
