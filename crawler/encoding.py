@@ -28,6 +28,9 @@ _ALIASES = {
 _SNIFF_BYTES = 64 * 1024
 # A declared encoding is trusted while at most this share of the decoded text is replacement characters.
 _MAX_BAD_SHARE = 0.001
+# An undeclared page this damaged in its best Japanese reading is probably not Japanese at all.
+_DAMAGED_SHARE = 0.01
+_JAPANESE = ("utf-8", "euc_jis_2004", "cp932")  # in this order: see sniff_encoding
 
 
 def codec_name(label: str) -> str | None:
@@ -53,16 +56,35 @@ def declared_encoding(body: bytes, content_type: str | None = None) -> str | Non
     return None
 
 
-def sniff_encoding(body: bytes) -> str:
-    """The most plausible encoding of undeclared bytes; UTF-8 when the sniff finds nothing."""
+def _decodes(sample: bytes, codec: str) -> bool:
     try:
-        body[:_SNIFF_BYTES].decode("utf-8")
-        return "utf-8"
+        sample.decode(codec)
     except UnicodeDecodeError as exc:
-        if exc.start >= _SNIFF_BYTES - 4:  # a character cut at the sample's end
-            return "utf-8"
-    best = from_bytes(body[:_SNIFF_BYTES]).best()
-    return codec_name(best.encoding) if best is not None and codec_name(best.encoding) else "utf-8"
+        return exc.start >= len(sample) - 4  # only a character cut at the sample's end
+    return True
+
+
+def _strict_fit(sample: bytes) -> str | None:
+    return next((codec for codec in _JAPANESE if _decodes(sample, codec)), None)
+
+
+def sniff_encoding(body: bytes) -> str:
+    """The most plausible encoding of undeclared bytes; UTF-8 when nothing fits better.
+
+    Japanese encodings are tried strictly first: Shift_JIS text (hiragana has lead byte 0x82) almost
+    never decodes as EUC-JP, while EUC-JP often decodes as Shift_JIS, so EUC-JP wins when both fit.
+    Damaged Japanese text keeps the Japanese reading with the fewest bad characters; anything else
+    is left to charset-normalizer.
+    """
+    sample = body[:_SNIFF_BYTES]
+    if fit := _strict_fit(sample):
+        return fit
+    shares = {codec: _bad_share(sample.decode(codec, errors="replace")) for codec in _JAPANESE}
+    japanese = min(shares, key=shares.__getitem__)
+    if shares[japanese] <= _DAMAGED_SHARE:
+        return japanese
+    best = from_bytes(sample).best()
+    return (codec_name(best.encoding) if best is not None else None) or japanese
 
 
 def _bad_share(text: str) -> float:
@@ -72,15 +94,16 @@ def _bad_share(text: str) -> float:
 def decode_bytes(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode `body`; return (text, codec name). Never raises on bad bytes."""
     declared = declared_encoding(body, content_type)
-    if declared:
-        text = body.decode(declared, errors="replace")
-        if declared.startswith("utf-16") or _bad_share(text) <= _MAX_BAD_SHARE:
-            return _strip_bom(text), declared
-    sniffed = sniff_encoding(body)
-    text = body.decode(sniffed, errors="replace")
-    if declared and _bad_share(body.decode(declared, errors="replace")) < _bad_share(text):
-        return _strip_bom(body.decode(declared, errors="replace")), declared
-    return _strip_bom(text), sniffed
+    if declared is None:
+        codec = sniff_encoding(body)
+        return _strip_bom(body.decode(codec, errors="replace")), codec
+    text = body.decode(declared, errors="replace")
+    if declared.startswith("utf-16") or _bad_share(text) <= _MAX_BAD_SHARE:
+        return _strip_bom(text), declared
+    # The declaration does not fit the bytes: an encoding that fits them exactly wins; else keep it.
+    if (alternative := _strict_fit(body[:_SNIFF_BYTES])) and alternative != declared:
+        return _strip_bom(body.decode(alternative, errors="replace")), alternative
+    return _strip_bom(text), declared
 
 
 def _strip_bom(text: str) -> str:

@@ -47,9 +47,13 @@ class SeedProblem:
     message: str
     skipped: bool
 
-    def describe(self, source: str) -> str:
+    def __str__(self) -> str:
         outcome = "skipped" if self.skipped else "used"
-        return f'{source} line {self.line}: {self.message} ("{self.value}"); {outcome}'
+        return f'line {self.line}: {self.message} ("{self.value}"); {outcome}'
+
+    def describe(self, source: str) -> str:
+        """`seeds.csv line 7: no usable URL: … ("htp:/x"); skipped`."""
+        return f"{source} {self}"
 
 
 class UnusableUrl(ValueError):

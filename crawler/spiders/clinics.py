@@ -278,17 +278,16 @@ class ClinicsSpider(scrapy.Spider):
         if "cw_too_large" in meta:
             self._record_error(site, meta, f"larger than the size cap ({meta['cw_too_large']} bytes)")
             return
-        if not is_html(content_type, response.body):
+        if response.status < 400 and not is_html(content_type, response.body):
             if meta["cw_depth"] == 0:
-                self._record_error(site, meta, f"top page is not HTML ({content_type})")
+                self._record_error(site, meta, f"top page is not HTML ({content_type or 'no Content-Type'})")
             return
-        fetched_at = datetime.now(UTC)
         item = PageItem(
             site_crawl_id=site.task.site_crawl_id,
             url=meta["cw_origin"],
             final_url=response.url,
             status=response.status,
-            fetched_at=fetched_at,
+            fetched_at=datetime.now(UTC),
             content_hash=hashlib.sha256(response.body).hexdigest(),
             content_type=content_type,
             encoding=None,
