@@ -79,7 +79,8 @@ def run_registry(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_summary(summary: SnapshotSummary, out: IO[str] = sys.stdout) -> None:
+def print_summary(summary: SnapshotSummary, out: IO[str] | None = None) -> None:
+    out = out or sys.stdout
     print(f"registry snapshot {summary.snapshot_id}: {summary.row_count} plans", file=out)
     for plan_class, name in CLASS_NAMES.items():
         print(f"  {name}: {summary.class_counts.get(plan_class, 0)}", file=out)
