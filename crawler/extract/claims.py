@@ -22,6 +22,8 @@ GENERIC_STEM_TERMS = frozenset({"幹細胞", "ステムセル", "stem cell"})
 STEM_PRODUCTS = frozenset({"culture_supernatant", "exosome"})
 CELL_SOURCES = frozenset({"stem_cell", "stem_cell_allogeneic"})
 PHRASE_TAIL = re.compile(r"[一-龥ァ-ヶー]{0,6}")
+ROW_LABELS = frozenset({"th", "td", "dt"})
+ROW_VALUES = frozenset({"td", "dd"})
 LIST_GAP = re.compile(r"^[^。]{0,3}[と、,・/][^。]{0,3}$")
 
 
@@ -34,7 +36,7 @@ class Candidate:
     quote: str
     score: float
     regenerative: bool
-    sentence_modalities: frozenset[str]  # every modality named in the same sentence
+    sentence_modalities: frozenset[str]  # every modality offered in the same sentence
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,13 @@ def _origin_of_pfc(sentence: str, match: TermMatch, matches: list[TermMatch], su
 
 
 def _not_an_offer(
-    rules: _PageRules, sentence: str, match: TermMatch, matches: list[TermMatch], section: _Section
+    rules: _PageRules,
+    sentence: str,
+    match: TermMatch,
+    matches: list[TermMatch],
+    section: _Section,
+    offer: bool,
 ) -> bool:
-    offer = context.has("offer", "cue", sentence)
     if context.has("product", "sentence", sentence) or context.negated(sentence, match):
         return True
     if context.is_component(sentence, match) or _source_of_product(sentence, match, matches):
@@ -174,43 +180,59 @@ def _quote(raw: str, folded: str, match: TermMatch) -> str:
     return raw[start : start + QUOTE_LIMIT]
 
 
-def _score(segment: Segment, sentence: str, regenerative: bool) -> float:
+def _score(segment: Segment, offer: bool, regenerative: bool) -> float:
     score = 2.0 if segment.is_heading else 1.0 if segment.tag in {"td", "th", "caption", "dt", "dd"} else 0.0
-    score += 2.0 if context.has("offer", "cue", sentence) else 0.0
+    score += 2.0 if offer else 0.0
     return score + (0.5 if regenerative else 0.0)
 
 
-def _sentence_candidates(rules: _PageRules, segment: Segment, raw: str) -> list[Candidate]:
+def _sentence_candidates(rules: _PageRules, segment: Segment, raw: str, row: str) -> list[Candidate]:
+    """Offers in one sentence; `row` is the rest of its table row, where a price shows an offer."""
     sentence = fold(raw).strip()
+    offer = context.has("offer", "cue", sentence) or context.has("offer", "cue", row)
     if context.has("question", "sentence", sentence):
         return []
     matches = resolve(find_terms(sentence), sentence)
     section = rules.sections[segment.section]
-    named = frozenset(m.modality for m in matches)
-    found: list[Candidate] = []
+    offered: list[tuple[str, TermMatch]] = []
     for match in matches:
-        if _not_an_offer(rules, sentence, match, matches, section):
+        if _not_an_offer(rules, sentence, match, matches, section, offer):
             continue
         modality_id = match.modality
         if modality_id == "stem_cell" and match.term.lower() in GENERIC_STEM_TERMS:
             modality_id = rules.stem_kind(sentence, match, section)
-        if rules.subject and modality_id not in rules.subject and not context.has("offer", "cue", sentence):
+        if rules.subject and modality_id not in rules.subject and not offer:
             continue  # on a page about one treatment, another one named in passing is background or a foil
-        regen = context.regenerative(sentence) or context.regenerative(fold(segment.heading))
-        score = _score(segment, sentence, regen) + (1.0 if modality_id == match.modality else 0.0)
-        found.append(Candidate(modality_id, match.term, _quote(raw, sentence, match), score, regen, named))
-    return found
+        offered.append((modality_id, match))
+    regen = context.regenerative(sentence) or context.regenerative(fold(segment.heading))
+    named = frozenset(modality_id for modality_id, _ in offered)
+    return [
+        Candidate(
+            modality_id,
+            match.term,
+            _quote(raw, sentence, match),
+            _score(segment, offer, regen) + (1.0 if modality_id == match.modality else 0.0),
+            regen,
+            named,
+        )
+        for modality_id, match in offered
+    ]
 
 
 def candidates(page: VisiblePage, url: str) -> list[Candidate]:
     """Every mention on the page that counts as an offer, in page order."""
     rules = _PageRules(page, url)
     found: list[Candidate] = []
-    for segment in page.segments:
+    for segment, following in zip(page.segments, [*page.segments[1:], None], strict=True):
         if segment.region != "main":
             continue
+        row = (
+            fold(following.text)
+            if following and segment.tag in ROW_LABELS and following.tag in ROW_VALUES
+            else ""
+        )
         for raw in segment.sentences():
-            found.extend(_sentence_candidates(rules, segment, raw))
+            found.extend(_sentence_candidates(rules, segment, raw, row))
     return found
 
 

@@ -33,6 +33,10 @@ COPYRIGHT = re.compile(
     r"copyright|©|\(c\)|all rights reserved\.?|[0-9]{4}(\s?[-–]\s?[0-9]{4})?", re.IGNORECASE
 )
 SHORT_LINE = 40
+# A line that is only the building and floor of the address on the line above.
+BUILDING_LINE = re.compile(
+    r"^[^\d:：]{0,20}(ビル|タワー|プラザ|センター|館|棟)?\s?[0-9]+(F|階|号室)\s*$|^[^:：]{1,20}(ビル|タワー)\s*$"
+)
 QUOTE_LIMIT = 200
 JSONLD_CLINIC_TYPES = frozenset(
     {
@@ -75,7 +79,7 @@ def _label(kind: str) -> re.Pattern[str]:
 
 
 def _quote(text: str) -> str:
-    return text.strip()[:QUOTE_LIMIT]
+    return re.sub(r"\s*\n\s*", " ", text.strip())[:QUOTE_LIMIT]
 
 
 def _clean(text: str) -> str:
@@ -124,31 +128,52 @@ def normalise_phone(text: str) -> str | None:
     return digits if digits.startswith("0") and len(digits) in (10, 11) else None
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` built character by character, with the raw offset of each folded character.
+
+    Facts are found in the folded text; the offsets give back the raw text as the page wrote it.
+    """
+    folded: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        piece = " " if char.isspace() else fold(char)
+        if piece == " " and (not folded or folded[-1] == " "):
+            continue
+        folded.extend(piece)
+        offsets.extend([index] * len(piece))
+    return "".join(folded), offsets
+
+
+def _raw(text: str, offsets: list[int], start: int, end: int) -> str:
+    return text[offsets[start] : offsets[end - 1] + 1] if end > start else ""
+
+
 def phones(text: str) -> Iterator[tuple[str, str]]:
-    """(digits, as written) for every phone number in folded text; fax numbers are skipped."""
-    for match in PHONE.finditer(text):
-        if FAX_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+    """(digits, as written) for every phone number in the text; fax numbers are skipped."""
+    folded, offsets = fold_with_offsets(text)
+    for match in PHONE.finditer(folded):
+        if FAX_BEFORE.search(folded[max(0, match.start() - 8) : match.start()]):
             continue
         digits = normalise_phone(match.group(0))
         if digits:
-            yield digits, match.group(0)
+            yield digits, _raw(text, offsets, match.start(), match.end())
 
 
 def addresses(text: str) -> Iterator[tuple[str, str]]:
-    """(prefecture + rest, as written) for every postal address in folded text."""
+    """(NFKC prefecture + rest, as written with its 〒 code) for every postal address in the text."""
+    folded, offsets = fold_with_offsets(text)
     stop = re.compile(_vocabulary()["address"]["stop"])
-    for match in _address_pattern().finditer(text):
-        rest = stop.split(match.group(3), maxsplit=1)[0].strip().rstrip(" /|・,、")
+    for match in _address_pattern().finditer(folded):
+        tail = match.group(3)
+        rest = stop.split(tail, maxsplit=1)[0].strip().rstrip(" /|・,、")
         if not re.search(r"\d|丁目|番地", match.group(2) + rest):
             continue
         value = re.sub(r"\s+", " ", f"{match.group(1)}{match.group(2)}{rest}").strip()
         start = match.start()
-        postal = POSTAL.search(text[max(0, start - 12) : start])
+        postal = POSTAL.search(folded[max(0, start - 12) : start])
         raw_start = max(0, start - 12) + postal.start() if postal else start
-        yield (
-            value,
-            text[raw_start : match.end(2) + len(match.group(3)) - len(match.group(3).lstrip()) + len(rest)],
-        )
+        end = match.start(3) + (len(tail) - len(tail.lstrip())) + len(rest)
+        yield value, _raw(text, offsets, raw_start, end)
 
 
 def plan_numbers(text: str) -> Iterator[str]:
@@ -281,15 +306,18 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
         previous = segment
         if segment.is_heading:
             current = branch_name(segment.text) or page_branch
-        for line in segment.text.split("\n"):
+        lines = segment.text.split("\n")
+        for index, line in enumerate(lines):
+            if index + 1 < len(lines) and BUILDING_LINE.search(fold(lines[index + 1])):
+                line = f"{line} {lines[index + 1]}"  # 〒 and street on one line, the building below
             folded = fold(line)
             named = branch_name(folded) if len(folded) <= SHORT_LINE and segment.region != "nav" else None
             current = named or current
             branch_at[id(segment)] = current
             source, quote = _source_of(segment), _quote(line)
-            facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(folded)]
+            facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(line)]
             if not fax_cell:
-                facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(folded)]
+                facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(line)]
             facts += [Fact("plan_number", v, v, source, quote) for v in plan_numbers(folded)]
             corp = corporation(folded)
             if corp:

@@ -72,6 +72,7 @@ REGION_TOKENS = [
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "display-none", "u-hidden", "visually-hidden"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
+CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 # A line of links split by bars (「ホーム ｜ 診療案内 ｜ PRP療法」) is a menu even outside <nav>.
 MENU_SEPARATORS = re.compile(r"[｜|│／/]")
 MENU_LINK_SHARE = 0.6
@@ -161,6 +162,13 @@ def _block_of(node: NavigableString) -> Tag:
     return parent
 
 
+def _source_spaces(text: str) -> str:
+    """Line breaks of the HTML source are spaces (only <br> breaks a line), and none at all between two
+    Japanese characters, as browsers render 「培養上清液を⏎点滴で」."""
+    text = CJK_BREAK.sub("", text)
+    return re.sub(r"\s", " ", text)
+
+
 def _collapse(text: str) -> str:
     lines = [re.sub(r"[ \t\r\f\v\u3000]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
@@ -178,7 +186,7 @@ def _segments(body: Tag) -> list[Segment]:
         block = _block_of(node)
         if not runs or runs[-1][0] is not block:
             runs.append((block, [], [0, 0]))
-        runs[-1][1].append(str(node))
+        runs[-1][1].append(_source_spaces(str(node)))
         size = len(node.strip())
         runs[-1][2][0] += size
         runs[-1][2][1] += size if node.find_parent("a") is not None else 0

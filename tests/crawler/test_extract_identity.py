@@ -1,0 +1,142 @@
+"""Identity facts on saved clinic pages: names, corporations, branches, addresses, phones, plan numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import IdentityFactData
+from crawler.extract.identity import branch_name, corporation, looks_like_clinic, normalise_phone
+from tests.crawler.extract_pages import extraction
+
+
+def facts(name: str, kind: str) -> list[IdentityFactData]:
+    return [fact for fact in extraction(name).identity if fact.kind == kind]
+
+
+def values(name: str, kind: str) -> set[str]:
+    return {fact.value for fact in facts(name, kind)}
+
+
+def test_jsonld_identity() -> None:
+    by_kind = {
+        (f.kind, f.source): f for f in extraction("extract_adipose_stemcell").identity if f.source == "jsonld"
+    }
+    assert by_kind[("name", "jsonld")].value == "銀座エテルナクリニック"
+    assert by_kind[("corporation", "jsonld")].value == "医療法人社団永晴会"
+    assert by_kind[("corporation", "jsonld")].value_raw == "医療法人社団 永晴会"
+    assert by_kind[("address", "jsonld")].value == "東京都中央区銀座5丁目8-1 銀座エテルナビル7階"
+
+
+def test_jsonld_telephone_in_international_form_is_not_taken_as_local() -> None:
+    # "+81-3-…" has no leading 0; the footer's 03 number is the one kept.
+    assert values("extract_adipose_stemcell", "phone") == {"0362645580"}
+
+
+def test_full_width_plan_number_is_normalised() -> None:
+    assert values("extract_adipose_stemcell", "plan_number") == {"PB3240123", "PC3230456"}
+    quote = next(f.quote for f in facts("extract_adipose_stemcell", "plan_number") if f.value == "PB3240123")
+    assert "ＰＢ３２４０１２３" in quote
+
+
+def test_footer_only_identity() -> None:
+    [name] = facts("extract_footer_only", "name")
+    assert (name.value, name.source) == ("かなざわ駅西ひふ科クリニック", "footer")
+    assert "©" in name.quote
+
+
+def test_og_site_name_and_footer_address_with_full_width_digits() -> None:
+    assert ("name", "og") in {(f.kind, f.source) for f in extraction("extract_supernatant_drip").identity}
+    [address] = facts("extract_supernatant_drip", "address")
+    assert address.value == "神奈川県横浜市西区みなとみらい3-6-1 みなとみらいセンタービル12F"
+    assert address.value_raw.startswith("〒２２０－００１２")
+
+
+def test_fax_number_is_not_a_phone() -> None:
+    assert values("extract_supernatant_drip", "phone") == {"0456827710"}
+    assert values("extract_branch_page", "phone") == {"0455773320"}
+
+
+def test_title_name_is_the_clinic_part() -> None:
+    names = {f.value for f in facts("extract_approval", "name") if f.source == "title"}
+    assert names == {"心斎橋アンジュクリニック"}
+
+
+def test_corporation_from_footer_text() -> None:
+    assert values("extract_cordblood", "corporation") == {"一般社団法人白翔会"}
+    assert values("extract_branches_top", "corporation") == {"医療法人社団蒼天会"}
+
+
+def test_multi_branch_site_has_each_branch_with_its_own_address_and_phone() -> None:
+    assert values("extract_branches_top", "branch") == {"新宿院", "横浜院"}
+    located = {(f.kind, f.value): f.branch for f in extraction("extract_branches_top").identity}
+    assert located[("address", "東京都新宿区西新宿1-23-7 新宿ファーストウエスト10F")] == "新宿院"
+    assert located[("phone", "0359092231")] == "新宿院"
+    assert located[("address", "神奈川県横浜市西区高島2-19-12 スカイビル15階")] == "横浜院"
+    assert located[("phone", "0455773320")] == "横浜院"
+    assert located[("phone", "0120555812")] is None  # the shared reservation line
+
+
+def test_branch_page_table_facts_belong_to_the_branch() -> None:
+    by_kind = {f.kind: f for f in extraction("extract_branch_page").identity if f.source == "table"}
+    assert by_kind["name"].value == "セレスト再生クリニック 横浜院"
+    assert by_kind["name"].branch == "横浜院"
+    assert by_kind["corporation"].value == "医療法人社団蒼天会"
+    assert by_kind["address"].branch == "横浜院"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("梅田院", "梅田院"),
+        ("ラクシアクリニック梅田院", "梅田院"),
+        ("セレスト再生クリニック 横浜院", "横浜院"),
+        ("当院", None),
+        ("にしざわ皮膚科医院", None),
+        ("大学病院", None),
+        ("院長", None),
+        ("新宿院・横浜院", None),
+    ],
+)
+def test_branch_name(text: str, expected: str | None) -> None:
+    assert branch_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("医療法人社団翠陽会 恵比寿ルミエールクリニック", "医療法人社団翠陽会"),
+        ("医療法人 西澤会 にしざわ整形外科", "医療法人西澤会"),
+        ("医療法人西澤会にしざわ整形外科", "医療法人西澤会"),
+        ("一般社団法人恒輝会", "一般社団法人恒輝会"),
+        ("医療法人の手続き", None),
+    ],
+)
+def test_corporation(text: str, expected: str | None) -> None:
+    found = corporation(text)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03-1234-5678", "0312345678"),
+        ("０１２０－３８７－４１５", "0120387415"),
+        ("090(1234)5678", "09012345678"),
+        ("06-6375-22", None),
+    ],
+)
+def test_normalise_phone(text: str, expected: str | None) -> None:
+    assert normalise_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("三宮フォルテ美容外科", True),
+        ("美容皮膚科", False),
+        ("内科・消化器内科", False),
+        ("LUXIA CLINIC", True),
+    ],
+)
+def test_looks_like_clinic(text: str, expected: bool) -> None:
+    assert looks_like_clinic(text) is expected
