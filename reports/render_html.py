@@ -40,6 +40,15 @@ def display_time(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.utcoffset() is not None else "")
 
 
+def describe(value: Any) -> str:
+    """A judgement or other small record as "key: value; …" instead of a Python repr."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {describe(item)}" for key, item in value.items() if item not in (None, ""))
+    if isinstance(value, list):
+        return ", ".join(describe(item) for item in value)
+    return str(value)
+
+
 def chart_bars(counts: dict[str, int]) -> list[dict[str, Any]]:
     """One bar per status with its width in pixels, scaled to the largest count."""
     largest = max(counts.values(), default=0) or 1
@@ -74,6 +83,7 @@ def environment() -> Environment:
         modality_label=modality_label,
         safe_href=safe_href,
         display_time=display_time,
+        describe=describe,
     )
     return env
 
