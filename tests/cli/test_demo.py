@@ -197,3 +197,15 @@ def test_demo_serves_the_samples_and_prints_the_report(
     out = capsys.readouterr().out
     assert "demo run 7 complete: filed 4, unfiled 2" in out
     assert f"report: {tmp_path / 'w' / 'report' / 'report.html'}" in out
+
+
+def test_demo_runs_the_whole_job_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workdir = tmp_path / "demo"
+    assert main(["demo", "--workdir", str(workdir)]) == 0
+    report = workdir / "report" / "report.html"
+    assert f"report: {report}" in capsys.readouterr().out
+    assert "瀬戸内リジェネクリニック" in report.read_text(encoding="utf-8")
+    findings = json.loads((workdir / "report" / "findings.json").read_text(encoding="utf-8"))
+    assert sorted(clinic["seed"] for clinic in findings["clinics"]) == sorted(row["url"] for row in SEEDS)

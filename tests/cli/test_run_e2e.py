@@ -51,6 +51,10 @@ def mismatches(expected: dict[str, Any], clinic: dict[str, Any] | None) -> list[
         problems.append(
             f"requires_filing {sorted(clinic['requires_filing'])} (expected {expected['requires_filing']})"
         )
+    for label, status in expected.get("branches", {}).items():
+        found = [branch["status"] for branch in clinic.get("branches", []) if label in branch["name"]]
+        if found != [status]:
+            problems.append(f"branch {label}: {found} (expected [{status!r}])")
     return problems
 
 
