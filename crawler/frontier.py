@@ -68,16 +68,23 @@ class SiteFrontier:
     _queries: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _heap: list[Candidate] = field(default_factory=list)
     _order: int = 0
+    _netlocs: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.hosts.add(bare_host(self.seed_url))
+        self.adopt_host(self.seed_url)
 
     def is_same_site(self, url: str) -> bool:
         return urlsplit(url).scheme in ("http", "https") and bare_host(url) in self.hosts
 
     def adopt_host(self, url: str) -> None:
-        """Treat the host of `url` as this site's too (the seed redirected there)."""
+        """Treat the host of `url` as this site's, and request its pages there (the seed went there)."""
         self.hosts.add(bare_host(url))
+        self._netlocs[bare_host(url)] = urlsplit(url).netloc.lower()
+
+    def _on_site_host(self, url: str) -> str:
+        """`url` on the host the site answers on: a link to x.jp becomes www.x.jp if the seed is there."""
+        parts = urlsplit(url)
+        return urlunsplit(parts._replace(netloc=self._netlocs[bare_host(url)]))
 
     def mark_seen(self, url: str) -> bool:
         """Record `url` as requested; False if it (or an equivalent URL) already was."""
@@ -107,9 +114,8 @@ class SiteFrontier:
         if not self.mark_seen(url):
             return
         self._order += 1
-        heapq.heappush(
-            self._heap, Candidate((-link_score(url, text), depth, self._order), clean_url(url), depth)
-        )
+        url = self._on_site_host(clean_url(url))
+        heapq.heappush(self._heap, Candidate((-link_score(url, text), depth, self._order), url, depth))
 
     def next(self) -> Candidate | None:
         """The best queued link, or None when the queue is empty or the page limit is reached."""

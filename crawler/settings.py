@@ -23,6 +23,7 @@ RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would otherwise open a control port for every crawl
 DNS_TIMEOUT = 10
 
 # The clinic spider (crawler/spiders/clinics.py): bounds per site, and how many sites at once.

@@ -8,7 +8,7 @@ earlier rows of this run removed first, so running the same run again resumes wi
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ class CrawlSummary:
     sites_ok: int
     sites_failed: list[tuple[str, str]]  # (seed URL, reason)
     pages: int
+    sites_with_errors: list[tuple[str, str]] = field(default_factory=list)  # ok sites: (seed URL, errors)
 
 
 def crawl_sites(
@@ -137,5 +138,6 @@ def summarise(session: Session, run_id: int) -> CrawlSummary:
         for status, errors, _, url in rows
         if status != CRAWL_OK
     ]
+    troubled = [(url, "; ".join(errors)) for status, errors, _, url in rows if status == CRAWL_OK and errors]
     ok = sum(1 for status, *_ in rows if status == CRAWL_OK)
-    return CrawlSummary(sites_ok=ok, sites_failed=failed, pages=sum(pages for _, _, pages, _ in rows))
+    return CrawlSummary(ok, failed, sum(pages for _, _, pages, _ in rows), troubled)

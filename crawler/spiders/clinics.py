@@ -331,7 +331,8 @@ class ClinicsSpider(scrapy.Spider):
                 self._record_error(site, meta, f"{where} off-site to {bare_host(target)}")
                 return
             site.moved_host = True
-            site.frontier.adopt_host(target)
+        if is_seed:
+            site.frontier.adopt_host(target)  # e.g. www.x.jp -> x.jp: request the other pages there too
         if not site.frontier.mark_seen(target) and not is_seed:
             return  # the target is fetched (or queued) under its own URL
         site.in_flight += 1
