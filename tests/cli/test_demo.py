@@ -111,10 +111,13 @@ def test_expected_registry_facilities_are_in_the_registry(site: dict) -> None:
 
 @pytest.mark.parametrize("site", EXPECTED["sites"], ids=lambda site: urlsplit(site["seed"]).hostname)
 def test_cited_plan_numbers_agree_with_the_expected_flags(site: dict) -> None:
-    filed = {row.plan_number for rows in REGISTRY.values() for row in rows}
+    facility_of = {row.plan_number: row.facility for rows in REGISTRY.values() for row in rows}
+    own = {clean_facility(name) for name in site["registry_facilities"]}
     cited = set(PLAN_NUMBER.findall(site_text(urlsplit(site["seed"]).hostname)))
-    not_in_registry = cited - filed
+    not_in_registry = {number for number in cited if number not in facility_of}
+    other_facility = {number for number in cited - not_in_registry if facility_of[number] not in own}
     assert bool(not_in_registry) == ("plan_number_not_in_registry" in site["flags"]), sorted(cited)
+    assert bool(other_facility) == ("plan_number_other_facility" in site["flags"]), sorted(cited)
 
 
 def fetch(proxy_url: str, url: str) -> tuple[int, bytes, str]:
