@@ -5,6 +5,6 @@ Each module has `register(subparsers)`; add a new one to the list below.
 
 from types import ModuleType
 
-from clinicwatch.commands import link, registry, report
+from clinicwatch.commands import demo, link, registry, report
 
-COMMAND_MODULES: list[ModuleType] = [registry, link, report]
+COMMAND_MODULES: list[ModuleType] = [registry, link, report, demo]
