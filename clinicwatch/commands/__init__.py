@@ -5,6 +5,6 @@ Each module has `register(subparsers)`; add a new one to the list below.
 
 from types import ModuleType
 
-from clinicwatch.commands import demo, link, registry, report
+from clinicwatch.commands import crawl, registry, seeds
 
-COMMAND_MODULES: list[ModuleType] = [registry, link, report, demo]
+COMMAND_MODULES: list[ModuleType] = [registry, seeds, crawl]
