@@ -5,6 +5,6 @@ Each module has `register(subparsers)`; add a new one to the list below.
 
 from types import ModuleType
 
-from clinicwatch.commands import crawl, registry, seeds
+from clinicwatch.commands import crawl, demo, link, registry, report, seeds
 
-COMMAND_MODULES: list[ModuleType] = [registry, seeds, crawl]
+COMMAND_MODULES: list[ModuleType] = [registry, seeds, crawl, link, report, demo]
