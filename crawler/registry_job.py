@@ -8,6 +8,7 @@ the guard's message when the snapshot failed.
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,8 @@ from crawler.runner import CrawlFailed, crawl
 from db.models import (
     RUN_COMPLETE,
     RUN_FAILED,
+    RUN_INTERRUPTED,
+    RUN_RUNNING,
     SNAPSHOT_FAILED,
     SNAPSHOT_GOOD,
     SNAPSHOT_RUNNING,
@@ -45,6 +48,8 @@ class SnapshotSummary:
     row_count: int
     class_counts: dict[int, int]
     previous_id: int | None
+    pages: int = 0
+    skipped_rows: int = 0
     changes: dict[str, list[RegistryChange]] = field(default_factory=dict)
 
 
@@ -82,8 +87,42 @@ def crawl_registry(
     return snapshot_id
 
 
+def _process_alive(run: Run) -> bool:
+    if run.args.get("host") != socket.gethostname() or not run.pid:
+        return True  # another machine's process: assume it is still working
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fail_abandoned_snapshots(session: Session) -> list[int]:
+    """Snapshots left `running` by a registry run whose process died become failed (its run interrupted)."""
+    abandoned = []
+    for snapshot in session.scalars(
+        select(RegistrySnapshot).where(RegistrySnapshot.status == SNAPSHOT_RUNNING)
+    ):
+        run = session.scalars(
+            select(Run).where(Run.kind == "registry", Run.registry_snapshot_id == snapshot.id)
+        ).first()
+        if run is not None and run.status == RUN_RUNNING and _process_alive(run):
+            continue
+        snapshot.status = SNAPSHOT_FAILED
+        snapshot.error = f"registry {snapshot.base_url}: interrupted, the crawl stopped before finishing"
+        snapshot.finished_at = snapshot.finished_at or datetime.now(UTC)
+        if run is not None and run.status == RUN_RUNNING:
+            run.status = RUN_INTERRUPTED
+            run.finished_at = datetime.now(UTC)
+        abandoned.append(snapshot.id)
+    return abandoned
+
+
 def _start(factory: sessionmaker[Session], base_url: str, max_drop: float) -> tuple[int, int]:
     with transaction(factory) as session:
+        fail_abandoned_snapshots(session)
         previous = latest_good_snapshot(session)
         snapshot = RegistrySnapshot(
             base_url=base_url, status=SNAPSHOT_RUNNING, previous_id=previous and previous.id
@@ -93,7 +132,7 @@ def _start(factory: sessionmaker[Session], base_url: str, max_drop: float) -> tu
         run = Run(
             kind="registry",
             pid=os.getpid(),
-            args={"base_url": base_url, "max_drop": max_drop},
+            args={"base_url": base_url, "max_drop": max_drop, "host": socket.gethostname()},
             registry_snapshot_id=snapshot.id,
         )
         session.add(run)
@@ -147,6 +186,8 @@ def snapshot_summary(factory: sessionmaker[Session], snapshot_id: int) -> Snapsh
             row_count=snapshot.row_count,
             class_counts={int(c): n for c, n in snapshot.class_counts.items()},
             previous_id=snapshot.previous_id,
+            pages=len(snapshot.pages),
+            skipped_rows=sum(page.get("skipped_rows", 0) for page in snapshot.pages),
             changes=_changes_by_kind(session, snapshot_id),
         )
 

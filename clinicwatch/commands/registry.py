@@ -81,9 +81,17 @@ def run_registry(args: argparse.Namespace) -> int:
 
 def print_summary(summary: SnapshotSummary, out: IO[str] | None = None) -> None:
     out = out or sys.stdout
-    print(f"registry snapshot {summary.snapshot_id}: {summary.row_count} plans", file=out)
+    print(
+        f"registry snapshot {summary.snapshot_id}: {summary.row_count} plans from {summary.pages} pages",
+        file=out,
+    )
     for plan_class, name in CLASS_NAMES.items():
         print(f"  {name}: {summary.class_counts.get(plan_class, 0)}", file=out)
+    if summary.skipped_rows:
+        print(
+            f"  ({summary.skipped_rows} table rows without a facility or treatment name were skipped)",
+            file=out,
+        )
     if summary.previous_id is None:
         print("first good snapshot: no changes to report", file=out)
         return

@@ -98,7 +98,7 @@ def test_registry_then_export_then_changes_then_guard(
     code, out, err = crawl(build_registry_site(tmp_path / "week1"), db_url, monkeypatch, capsys)
     assert code == 0, err
     assert out.splitlines()[:5] == [
-        "registry snapshot 1: 16 plans",
+        "registry snapshot 1: 16 plans from 6 pages",
         "  第一種: 3",
         "  第二種: 8",
         "  第三種: 5",
