@@ -16,6 +16,8 @@ from reports.report_data import ReportData
 TEMPLATES = Path(__file__).with_name("templates")
 UNKNOWN_PREFECTURE = "-"
 CHART_WIDTH = 320
+# Registry candidates shown per link; findings.json keeps them all. Keeps a 10,000-clinic report small.
+MAX_CANDIDATES_SHOWN = 5
 
 
 def safe_href(url: str | None) -> str | None:
@@ -40,13 +42,18 @@ def display_time(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.utcoffset() is not None else "")
 
 
-def describe(value: Any) -> str:
-    """A judgement or other small record as "key: value; …" instead of a Python repr."""
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {describe(item)}" for key, item in value.items() if item not in (None, ""))
-    if isinstance(value, list):
-        return ", ".join(describe(item) for item in value)
-    return str(value)
+def judgement_lines(judgement: Any) -> list[str]:
+    """An analyst's confirm/reject decisions recorded on a link, one readable line each."""
+    if not isinstance(judgement, dict):
+        return [str(judgement)] if judgement else []
+    lines = []
+    for applied in (*judgement.get("confirmed", []), *judgement.get("rejected", [])):
+        note = f": {applied['note']}" if applied.get("note") else ""
+        when = display_time(applied.get("at"))
+        lines.append(
+            f"{applied.get('verdict')} {applied.get('facility')} — {applied.get('who')}, {when}{note}"
+        )
+    return lines
 
 
 def chart_bars(counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -83,8 +90,9 @@ def environment() -> Environment:
         modality_label=modality_label,
         safe_href=safe_href,
         display_time=display_time,
-        describe=describe,
+        judgement_lines=judgement_lines,
     )
+    env.globals["max_candidates"] = MAX_CANDIDATES_SHOWN
     return env
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from reports import write_report
 from reports.findings import compute_findings
-from reports.render_html import display_time, safe_href
+from reports.render_html import display_time, judgement_lines, safe_href
 from tests.reports.conftest import World
 
 STEM = ("PB3130001", 2, "自己脂肪由来間葉系幹細胞を用いた治療", ["stem_cell"])
@@ -112,3 +112,34 @@ def test_display_time() -> None:
     assert display_time("2026-11-20T09:30:00+00:00") == "2026-11-20 09:30 UTC"
     assert display_time(None) == "—"
     assert display_time("last week") == "last week"
+
+
+def test_report_html_shows_the_first_candidates_and_says_how_many_more(world: World, tmp_path: Path) -> None:
+    snap = world.snapshot()
+    facilities = [
+        world.facility(snap, f"みらいクリニック{n}院", [STEM], address=f"港区{n}-1") for n in range(7)
+    ]
+    crawl = world.site(world.run(snap), "mirai.example", "みらいクリニック")
+    world.claim(crawl, "stem_cell")
+    world.link(crawl, snap, "review", candidates=facilities)
+    compute_findings(world.session, crawl.run_id, snap.id)
+    html = write_report(world.session, crawl.run_id, tmp_path)["html"].read_text(encoding="utf-8")
+    assert "みらいクリニック4院" in html and "みらいクリニック5院" not in html
+    assert "2 more candidates in findings.json" in html
+
+
+def test_judgement_lines() -> None:
+    judgement = {
+        "confirmed": [
+            {
+                "verdict": "confirm",
+                "facility": "青葉クリニック",
+                "who": "sato",
+                "at": "2026-11-19T10:00:00+00:00",
+                "note": "same phone",
+            }
+        ],
+        "rejected": [],
+    }
+    assert judgement_lines(judgement) == ["confirm 青葉クリニック — sato, 2026-11-19 10:00 UTC: same phone"]
+    assert judgement_lines(None) == []
