@@ -38,6 +38,8 @@ from reports import status as st
 EVIDENCE_PER_MODALITY = 5
 NAME_SOURCES = ("jsonld", "og", "table", "footer", "title", "text", "alt", "seed", "opendata")
 PREFECTURE = re.compile(r"(北海道|東京都|京都府|大阪府|[^\s都道府県]{2,3}県)")
+# What may precede the prefecture in an address as a site writes it: a label, a postal code.
+ADDRESS_LEAD = re.compile(r"^(?:住所|所在地)?[:：\s]*(?:〒?\s*\d{3}-?\d{4})?\s*")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -53,7 +55,8 @@ def prefecture_of(address: str | None) -> str | None:
     """The prefecture an address starts with (東京都港区… → 東京都), or None."""
     if not address:
         return None
-    found = PREFECTURE.match(unicodedata.normalize("NFKC", address).strip())
+    folded = ADDRESS_LEAD.sub("", unicodedata.normalize("NFKC", address).strip())
+    found = PREFECTURE.match(folded)
     return found.group(1) if found else None
 
 
