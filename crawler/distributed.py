@@ -219,8 +219,10 @@ class SharedScheduler(Scheduler):
     def refresh_busy(self) -> None:
         """While this worker has requests in flight, renew its busy mark before it expires."""
         engine = self.crawler.engine
-        scraping = engine is not None and engine.scraper.slot is not None and not engine.scraper.slot.is_idle()
-        if scraping or (engine is not None and engine.downloader.active):
+        if engine is None:
+            return
+        scraper_slot = engine.scraper.slot
+        if engine.downloader.active or (scraper_slot is not None and not scraper_slot.is_idle()):
             self.server.zadd(self.busy_key, {self.worker: time.time() + self.busy_ttl})
 
     def spider_idle(self) -> None:
