@@ -49,8 +49,8 @@ def declared_encoding(body: bytes, content_type: str | None = None) -> str | Non
         if body.startswith(bom):
             return name
     header = _HEADER_CHARSET.search(content_type or "")
-    if header and (name := codec_name(header.group(1))):
-        return name
+    if header and (charset := codec_name(header.group(1))):
+        return charset
     if match := _META_CHARSET.search(body[:_SNIFF_BYTES]):
         return codec_name(match.group(1).decode("ascii"))
     return None

@@ -128,19 +128,26 @@ def _open_csv(path: Path, source: str) -> Iterator[IO[bytes]]:
 
 def read_rows(source: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) of an open-data CSV (path or URL, ZIP or CSV, encoding detected)."""
-    with _local_copy(source) as path, _open_csv(path, source) as raw:
-        buffered = io.BufferedReader(raw, buffer_size=_SAMPLE)  # type: ignore[arg-type]
-        encoding = _text_encoding(buffered.peek(_SAMPLE)[:_SAMPLE])
-        reader = csv.DictReader(io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=""))
-        columns = [name.strip() for name in reader.fieldnames or []]
-        reader.fieldnames = columns
-        if missing := [name for name in required if name not in columns]:
-            raise OpenDataError(
-                f"open-data file {source}: column {', '.join(missing)} missing "
-                f"(columns seen: {', '.join(columns[:12]) or 'none'}); is this the right file?"
+    with _local_copy(source) as path:
+        with _open_csv(path, source) as raw:
+            encoding = _text_encoding(raw.read(_SAMPLE))
+        with _open_csv(path, source) as raw:
+            yield from _rows(
+                io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=""), source, required
             )
-        for row in reader:
-            yield reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}
+
+
+def _rows(text: IO[str], source: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(text)
+    columns = [name.strip() for name in reader.fieldnames or []]
+    reader.fieldnames = columns
+    if missing := [name for name in required if name not in columns]:
+        raise OpenDataError(
+            f"open-data file {source}: column {', '.join(missing)} missing "
+            f"(columns seen: {', '.join(columns[:12]) or 'none'}); is this the right file?"
+        )
+    for row in reader:
+        yield reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}
 
 
 def clinic_ids(source: str, specialities: list[str]) -> set[str]:

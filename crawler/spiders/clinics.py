@@ -14,11 +14,11 @@ import hashlib
 import logging
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -42,6 +42,7 @@ from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from crawler.encoding import decode_bytes
+from crawler.extract import PageExtraction
 from crawler.frontier import Candidate, SiteFrontier, bare_host, clean_url, page_key
 from crawler.pipelines.sites import pending_sites
 from crawler.site_items import PageItem, SiteResultItem, SiteTask
@@ -129,9 +130,16 @@ class SiteState:
 
 class ClinicsSpider(scrapy.Spider):
     name = "clinics"
-    custom_settings: ClassVar[dict[str, Any]] = {
-        "ITEM_PIPELINES": {"crawler.pipelines.sites.SitesPipeline": 300}
-    }
+    custom_settings = {"ITEM_PIPELINES": {"crawler.pipelines.sites.SitesPipeline": 300}}  # noqa: RUF012
+    # From the settings, in from_crawler:
+    max_pages: int
+    max_depth: int
+    max_queries: int
+    parallel_sites: int
+    per_site: int
+    max_redirects: int
+    max_size: int
+    extract_page: Callable[[str, str], PageExtraction]
 
     def __init__(self, run_id: int | str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -315,7 +323,8 @@ class ClinicsSpider(scrapy.Spider):
 
     def _follow_redirect(self, site: SiteState, response: Response) -> Iterator[Request]:
         meta = response.meta
-        target = clean_url(urljoin(response.url, response.headers["Location"].decode("latin-1")))
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        target = clean_url(urljoin(response.url, location))
         chain = (*meta["cw_chain"], response.url)
         is_seed = meta["cw_depth"] == 0
         if page_key(target) in {page_key(url) for url in chain}:
