@@ -172,7 +172,7 @@ def run_steps(
                 by_status[finding.status] = by_status.get(finding.status, 0) + 1
         _update(factory, run.id, findings=by_status)
         return snapshot_id
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the run, then re-raised
+    except Exception as exc:
         fail_run(factory, run.id, step, str(exc))
         raise StepFailed(f"run {run.id} failed at step {step}: {exc}") from exc
 
@@ -180,7 +180,7 @@ def run_steps(
 def _as_counts(summary: object) -> dict[str, Any]:
     if isinstance(summary, dict):
         return summary
-    return {k: v for k, v in vars(summary).items() if isinstance(v, int | float | str)}
+    return {k: v for k, v in vars(summary).items() if isinstance(v, int | float | str | dict)}
 
 
 def finish_with_report(factory: sessionmaker[Session], run_id: int, out_dir: Path) -> dict[str, Path]:
@@ -194,7 +194,7 @@ def finish_with_report(factory: sessionmaker[Session], run_id: int, out_dir: Pat
             run.counts = {**run.counts, "step": "done"}
             session.flush()
             return write_report(session, run_id, out_dir)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         fail_run(factory, run_id, "report", str(exc))
         raise StepFailed(f"run {run_id} failed at step report: {exc}") from exc
 

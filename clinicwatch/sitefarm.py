@@ -15,6 +15,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 
@@ -37,10 +38,10 @@ class _Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         parts = urlsplit(self.path)
         host = (parts.hostname or self.headers.get("Host", "").split(":")[0]).lower()
         path = unquote(parts.path or "/")
@@ -83,7 +84,7 @@ class SiteFarm:
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> SiteFarm:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

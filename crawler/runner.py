@@ -7,6 +7,7 @@ crawl that dies (even by SIGKILL) leaves its run record open, which the next run
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from typing import Any
@@ -30,9 +31,11 @@ def _main(spider: str, settings_json: str, args_json: str) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    # Outside the project folder there is no scrapy.cfg to name the settings module.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.setdict(json.loads(settings_json), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **json.loads(args_json))
     process.start()

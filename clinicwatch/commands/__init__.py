@@ -5,6 +5,6 @@ Each module has `register(subparsers)`; add a new one to the list below.
 
 from types import ModuleType
 
-from clinicwatch.commands import crawl, demo, link, registry, report, seeds
+from clinicwatch.commands import check, crawl, demo, link, registry, report, run, runs, seeds
 
-COMMAND_MODULES: list[ModuleType] = [registry, seeds, crawl, link, report, demo]
+COMMAND_MODULES: list[ModuleType] = [run, runs, check, registry, seeds, crawl, link, report, demo]

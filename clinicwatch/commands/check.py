@@ -8,11 +8,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from clinicwatch.commands.common import REGISTRY_URL, add_crawl_arguments, add_db_argument, crawl_settings, open_db
+from clinicwatch.commands.common import (
+    REGISTRY_URL,
+    add_crawl_arguments,
+    add_db_argument,
+    crawl_settings,
+    open_db,
+)
 from clinicwatch.errors import UserError
 from clinicwatch.pipeline import StepFailed, ensure_snapshot, fail_run, run_steps, start_run
 from crawler.registry_job import RegistryError
-from crawler.seeds import Seed, clean_url
+from crawler.seeds import Seed, UnusableUrl, clean_website
 from db.models import RUN_COMPLETE, Finding, Run, utcnow
 from matcher.search import search_registry
 
@@ -53,9 +59,10 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _check_url(factory, db_url: str, snapshot_id: int, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    url = clean_url(args.url)
-    if url is None:
-        raise UserError(f"{args.url!r} is not a website address")
+    try:
+        url, _repairs = clean_website(args.url)
+    except UnusableUrl as exc:
+        raise UserError(f"{args.url!r} is not a website address: {exc}") from exc
     run = start_run(factory, "check", {"url": url})
     with factory.begin() as session:
         session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
