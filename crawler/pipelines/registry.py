@@ -18,7 +18,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.registry_job import DEFAULT_MAX_DROP
@@ -106,16 +106,12 @@ def _failure_message(problems: list[str], previous: RegistrySnapshot | None) -> 
     return "; ".join(shown) + f"; {keeping}"
 
 
-def _plan(row: RegistryRow, key: str, snapshot_id: int, facility: RegistryFacility) -> RegistryPlan:
-    values = asdict(row)
-    values.pop("plan_class")
-    return RegistryPlan(
-        snapshot_id=snapshot_id, plan_key=key, plan_class=row.plan_class, facility_row=facility, **values
-    )
+def _plan_values(row: RegistryRow, key: str, snapshot_id: int, facility_id: int) -> dict[str, Any]:
+    return dict(asdict(row), snapshot_id=snapshot_id, plan_key=key, facility_id=facility_id)
 
 
-def _facilities(session: Session, snapshot_id: int, rows: list[RegistryRow]) -> list[RegistryFacility]:
-    """One RegistryFacility per distinct (name, prefecture, address); returned in row order."""
+def _facility_ids(session: Session, snapshot_id: int, rows: list[RegistryRow]) -> list[int]:
+    """One RegistryFacility per distinct (name, prefecture, address); their ids in row order."""
     by_identity: dict[tuple[str, str, str], RegistryFacility] = {}
     for row in rows:
         identity = (row.facility, row.prefecture, row.address)
@@ -128,48 +124,50 @@ def _facilities(session: Session, snapshot_id: int, rows: list[RegistryRow]) -> 
                 address=row.address,
             )
     session.add_all(by_identity.values())
-    return [by_identity[(row.facility, row.prefecture, row.address)] for row in rows]
+    session.flush()
+    return [by_identity[(row.facility, row.prefecture, row.address)].id for row in rows]
 
 
 def _changes(
-    session: Session, snapshot_id: int, previous: RegistrySnapshot, plans: list[RegistryPlan]
-) -> list[RegistryChange]:
+    session: Session, snapshot_id: int, previous: RegistrySnapshot, plans: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Plans added, removed and changed (same key, other facility/address/treatment/date)."""
-    old = {
-        plan.plan_key: plan
-        for plan in session.scalars(select(RegistryPlan).where(RegistryPlan.snapshot_id == previous.id))
-    }
-    new = {plan.plan_key: plan for plan in plans}
+    columns = [
+        getattr(RegistryPlan, name) for name in ("plan_key", "plan_number", "plan_class", *CHANGE_FIELDS)
+    ]
+    query = select(*columns).where(RegistryPlan.snapshot_id == previous.id)
+    old = {plan["plan_key"]: plan for plan in session.execute(query).mappings()}
+    new = {plan["plan_key"]: plan for plan in plans}
 
-    def change(kind: str, plan: RegistryPlan, detail: dict[str, Any]) -> RegistryChange:
-        return RegistryChange(
-            snapshot_id=snapshot_id,
-            previous_snapshot_id=previous.id,
-            change=kind,
-            plan_key=plan.plan_key,
-            plan_number=plan.plan_number,
-            facility=plan.facility,
-            plan_class=plan.plan_class,
-            treatment=plan.treatment,
-            detail=detail,
-        )
+    def change(kind: str, plan: Any, detail: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "snapshot_id": snapshot_id,
+            "previous_snapshot_id": previous.id,
+            "change": kind,
+            "plan_key": plan["plan_key"],
+            "plan_number": plan["plan_number"],
+            "facility": plan["facility"],
+            "plan_class": plan["plan_class"],
+            "treatment": plan["treatment"],
+            "detail": detail,
+        }
 
     changes = []
     for key, plan in new.items():
         before = old.get(key)
         if before is None:
-            changes.append(change("added", plan, {"prefecture": plan.prefecture, "address": plan.address}))
+            changes.append(
+                change("added", plan, {"prefecture": plan["prefecture"], "address": plan["address"]})
+            )
             continue
-        differs = {
-            name: [getattr(before, name), getattr(plan, name)]
-            for name in CHANGE_FIELDS
-            if getattr(before, name) != getattr(plan, name)
-        }
+        differs = {name: [before[name], plan[name]] for name in CHANGE_FIELDS if before[name] != plan[name]}
         if differs:
             changes.append(change("changed", plan, differs))
-    for key, plan in old.items():
+    for key, gone in old.items():
         if key not in new:
-            changes.append(change("removed", plan, {"prefecture": plan.prefecture, "address": plan.address}))
+            changes.append(
+                change("removed", gone, {"prefecture": gone["prefecture"], "address": gone["address"]})
+            )
     return changes
 
 
@@ -196,14 +194,16 @@ def store_snapshot(
             snapshot.error = _failure_message(problems, previous)
             return snapshot.error
         rows = crawl_order(rows)
-        facilities = _facilities(session, snapshot_id, rows)
+        facility_ids = _facility_ids(session, snapshot_id, rows)
         plans = [
-            _plan(row, key, snapshot_id, facility)
-            for row, key, facility in zip(rows, plan_keys(rows), facilities, strict=True)
+            _plan_values(row, key, snapshot_id, facility_id)
+            for row, key, facility_id in zip(rows, plan_keys(rows), facility_ids, strict=True)
         ]
-        session.add_all(plans)
-        if previous is not None:
-            session.add_all(_changes(session, snapshot_id, previous, plans))
+        # Bulk inserts: a real registry is ~7,000 plans, too many for the ORM's unit of work.
+        session.execute(insert(RegistryPlan), plans)
+        changes = _changes(session, snapshot_id, previous, plans) if previous is not None else []
+        if changes:
+            session.execute(insert(RegistryChange), changes)
         snapshot.status = SNAPSHOT_GOOD
         return None
 
