@@ -334,6 +334,7 @@ def evidence_objects(claims: list[Claim]) -> tuple[list[dict[str, Any]], int]:
                 "regenerative_wording": bool(claim.regenerative_wording),
             }
         )
+    kept.sort(key=lambda item: not item["requires_filing"])  # stable: page order within each group
     return kept, omitted
 
 
