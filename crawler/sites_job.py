@@ -53,8 +53,19 @@ def crawl_sites(
     factory = open_database(db_url)
     try:
         with transaction(factory) as session:
+            sites = {site.seed_url: site for site in session.scalars(select(Site))}
+            crawls = {
+                c.site_id: c for c in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))
+            }
+            prepared: set[int] = set()
             for seed in seeds:
-                _prepare_crawl(session, run_id, _upsert_site(session, seed))
+                site = sites[seed.url] = _upsert_site(session, existing=sites.get(seed.url), seed=seed)
+                if site.id in prepared:  # a seed listed twice is crawled once
+                    continue
+                prepared.add(site.id)
+                crawl_row = crawls.get(site.id)
+                if crawl_row is None or crawl_row.status != CRAWL_OK:
+                    _prepare_crawl(session, run_id, site, crawl_row)
         with factory() as session:
             to_crawl = session.scalar(
                 select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK).limit(1)
@@ -67,8 +78,8 @@ def crawl_sites(
         factory.kw["bind"].dispose()
 
 
-def _upsert_site(session: Session, seed: Seed) -> Site:
-    site = session.scalar(select(Site).where(Site.seed_url == seed.url))
+def _upsert_site(session: Session, *, existing: Site | None, seed: Seed) -> Site:
+    site = existing
     if site is None:
         site = Site(seed_url=seed.url, url=seed.url, host=bare_host(seed.url))
         session.add(site)
@@ -80,12 +91,8 @@ def _upsert_site(session: Session, seed: Seed) -> Site:
     return site
 
 
-def _prepare_crawl(session: Session, run_id: int, site: Site) -> None:
-    crawl_row = session.scalar(
-        select(SiteCrawl).where(SiteCrawl.run_id == run_id, SiteCrawl.site_id == site.id)
-    )
-    if crawl_row is not None and crawl_row.status == CRAWL_OK:
-        return
+def _prepare_crawl(session: Session, run_id: int, site: Site, crawl_row: SiteCrawl | None) -> None:
+    """A SiteCrawl ready to be crawled: new, or reset with this run's earlier rows of the site removed."""
     if crawl_row is None:
         crawl_row = SiteCrawl(run_id=run_id, site_id=site.id)
         session.add(crawl_row)

@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from twisted.python.failure import Failure
 
 from clinicwatch.sitefarm import SiteFarm
 from crawler.seeds import Seed
 from crawler.sites_job import CrawlSummary, crawl_sites
+from crawler.spiders.clinics import failure_reason
 from db.models import CRAWL_FAILED, CRAWL_OK, CRAWL_RUNNING, Claim, IdentityFact, Page, Run, Site, SiteCrawl
 from db.session import open_database, transaction
 
@@ -30,6 +38,7 @@ FAST = {
     "AUTOTHROTTLE_ENABLED": False,
     "RETRY_ENABLED": False,
     "DOWNLOAD_TIMEOUT": 2,
+    "DOWNLOAD_MAXSIZE": 60_000,
     "LOG_LEVEL": "CRITICAL",
     "CLINICWATCH_EXTRACTOR": "tests.crawler.fake_extract.extract_page",
 }
@@ -192,7 +201,13 @@ def test_server_errors_on_inner_pages_leave_the_site_ok(crawled: dict[str, Any])
     assert pages["/missing.html"].status == 404
     crawl = crawled["crawls"]["http://www.error-clinic.example/"]
     assert (crawl.status, crawl.pages_fetched) == (CRAWL_OK, 2)
-    assert sorted(crawl.errors) == ["HTTP 404 on /missing.html", "HTTP 500 on /broken/"]
+    gallery_size = (SITES / "www.error-clinic.example" / "gallery.html").stat().st_size
+    assert sorted(crawl.errors) == [
+        "HTTP 404 on /missing.html",
+        "HTTP 500 on /broken/",
+        f"larger than the size cap ({gallery_size} bytes) on /gallery.html",
+    ]
+    assert "/gallery.html" not in pages
 
 
 def test_failed_top_page_fails_the_site(crawled: dict[str, Any]) -> None:
@@ -222,6 +237,20 @@ def test_rerun_of_a_run_skips_ok_sites_and_replaces_unfinished_ones(farm_env: No
     assert len(urls) == len(set(urls)) == first.pages == second.pages == 7
     assert seed_facts == ["渋谷ひふ科クリニック"]
     factory.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (DownloadTimeoutError("Getting http://a.example/ took longer than 20 seconds."), "timeout"),
+        (CannotResolveHostError("a.example"), "DNS lookup failed"),
+        (DownloadConnectionRefusedError("Connection was refused by other side"), "connection refused"),
+        (IgnoreRequest("Forbidden by robots.txt"), "robots.txt forbids"),
+        (ValueError("odd"), "ValueError: odd"),
+    ],
+)
+def test_failure_reasons(error: Exception, reason: str) -> None:
+    assert failure_reason(Failure(error)) == reason
 
 
 # --- twenty sites, three misbehaving ------------------------------------------------------------
