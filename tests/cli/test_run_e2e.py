@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import html as lxml_html
 
 from clinicwatch.cli import main
 from clinicwatch.commands import demo
@@ -94,4 +95,9 @@ def test_run_over_the_sample_sites_then_a_changed_registry(
     assert not changes["new_findings"]
     assert sorted(plan["plan_number"] for plan in changes["plans_added"]) == EXPECTED["next"]["added"]
     assert sorted(plan["plan_number"] for plan in changes["plans_withdrawn"]) == EXPECTED["next"]["withdrawn"]
-    assert "天文館ビューティークリニック" in (tmp_path / "week2" / "report.html").read_text(encoding="utf-8")
+    page = lxml_html.fromstring((tmp_path / "week2" / "report.html").read_text(encoding="utf-8"))
+    changes_text = " ".join(section.text_content() for section in page.xpath('//section[@id="changes"]'))
+    for seed in EXPECTED["next"]["resolved"]:
+        assert seed in changes_text
+    for plan_number in [*EXPECTED["next"]["added"], *EXPECTED["next"]["withdrawn"]]:
+        assert plan_number in changes_text
