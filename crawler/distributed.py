@@ -1,30 +1,41 @@
 """Settings and small shims that let several crawl workers share one queue through scrapy-redis.
 
 `redis_settings(url, run_id)` returns the Scrapy settings that switch a crawl to scrapy-redis's
-scheduler, with every key under `clinicwatch:run:<run_id>:` so runs never see each other's queue.
-Workers on any machine that pass the same URL and run id share the request queue and the duplicate
-filter: each page is fetched by exactly one of them.
+scheduler and duplicate filter, with every key under `clinicwatch:run:<run_id>:` so runs never see
+each other's queue. Workers on any machine that pass the same URL and run id share the queue and the
+filter: each URL is fetched by exactly one of them.
+
+What is shared:
+- By default every request goes through the shared queue, so any worker may fetch any page. That
+  suits spiders that keep no per-site state in memory.
+- A request whose meta has LOCAL_META set stays on the worker that made it (still deduplicated by the
+  shared filter). A spider that keeps per-site state in memory, as the clinic spider does (frontier,
+  page count, in-flight count), shares only each site's top-page request and marks every later request
+  of the site local: the worker that fetches a site's top page crawls the whole site.
 
 How a shared crawl starts and ends:
-- Every worker yields all seed requests (without `dont_filter`); the shared duplicate filter lets the
-  first copy of each through, so seeding happens exactly once however many workers start, and when.
-- A worker that pops a request is marked busy in the same atomic step (a Lua script); it stays marked
-  while it has requests in flight and until its own spider goes idle, when everything it found is back
-  in the shared queue. A worker closes only when the shared queue is empty and no worker is busy, so
-  the finish reason `finished` means the whole shared crawl is done, on every worker.
+- Every worker yields all seed requests, without `dont_filter`: the shared filter lets the first copy
+  of each through, so seeding happens exactly once however many workers start, and when.
+- A worker that pops a shared request is marked busy in the same atomic step (a Lua script); it stays
+  marked while it has requests in flight and until its own spider goes idle, when all it found is back
+  in the shared queue or done. A worker closes only when the shared queue is empty and no worker is
+  busy, so the finish reason `finished` means the whole shared crawl is done, on every worker.
 - A worker that dies stays marked busy for `CLINICWATCH_REDIS_BUSY_TTL` seconds; the requests it held
   are lost to this run (they are in the duplicate filter), so a run with a dead worker is not complete.
 - The keys are kept (not deleted) for `CLINICWATCH_REDIS_KEEP` seconds after a worker finishes, so a
-  worker that joins a finished run finds every seed already seen and stops instead of crawling again.
+  worker that joins a finished run finds every seed already seen and stops instead of crawling again;
+  `clear_run` deletes them at once.
 
-scrapy-redis 0.9.1 works with Scrapy 2.19; the shims here only (1) use Scrapy's request fingerprinter
+scrapy-redis 0.9.1 works with Scrapy 2.19; the shims here (1) use Scrapy's request fingerprinter
 instead of scrapy-redis's own hash, (2) stop using the deprecated `spider` argument of stats and
-`Spider.log`, and (3) add the busy marking above, which scrapy-redis lacks (its workers close as soon as they are idle
-alone, while another worker may still be adding requests).
+`Spider.log`, and (3) add the busy marking and the local requests above, which scrapy-redis lacks (its
+workers close as soon as they are idle alone, while another worker may still be adding requests).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import os
 import socket
@@ -47,6 +58,8 @@ PREFIX_SETTING = "CLINICWATCH_REDIS_PREFIX"
 WORKER_SETTING = "CLINICWATCH_REDIS_WORKER"
 BUSY_TTL_SETTING = "CLINICWATCH_REDIS_BUSY_TTL"
 KEEP_SETTING = "CLINICWATCH_REDIS_KEEP"
+# Request meta key: true keeps the request on the worker that made it (see SharedScheduler).
+LOCAL_META = "clinicwatch_local"
 logger = logging.getLogger(__name__)
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
@@ -154,6 +167,8 @@ class SharedPriorityQueue(PriorityQueue):
 class SharedScheduler(Scheduler):
     """scrapy-redis's scheduler that closes only when the whole shared crawl is done.
 
+    Requests whose meta has LOCAL_META set skip the shared queue: they wait in this worker's memory
+    (still deduplicated by the shared filter), for spiders that keep per-site state in memory.
     It also stops passing the `spider` argument that Scrapy 2.13+ stats deprecate.
     """
 
@@ -167,6 +182,8 @@ class SharedScheduler(Scheduler):
     refresher: LoopingCall
     df: Any
     queue: Any
+    local: list[tuple[int, int, Request]]
+    local_order: itertools.count[int]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
@@ -180,6 +197,8 @@ class SharedScheduler(Scheduler):
         scheduler.busy_ttl = settings.getfloat(BUSY_TTL_SETTING)
         scheduler.keep_seconds = settings.getint(KEEP_SETTING)
         scheduler.refresher = LoopingCall(scheduler.refresh_busy)
+        scheduler.local = []
+        scheduler.local_order = itertools.count()
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -205,16 +224,24 @@ class SharedScheduler(Scheduler):
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
+        if request.meta.get(LOCAL_META):
+            heapq.heappush(self.local, (-request.priority, next(self.local_order), request))
+        else:
+            self.queue.push(request)
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/local" if request.meta.get(LOCAL_META) else "scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
+        if self.local:
+            return heapq.heappop(self.local)[2]
         request = self.queue.pop()
         if request and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local) or len(self.queue) > 0
 
     def refresh_busy(self) -> None:
         """While this worker has requests in flight, renew its busy mark before it expires."""

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag
 
 import pytest
 
@@ -70,9 +71,10 @@ def _write_farm(root: Path) -> None:
         '<html><body><a href="/after-slow.html">next</a></body></html>')}}), encoding="utf-8")
 
 
-def _start_worker(run: int, out: Path, proxy_url: str) -> subprocess.Popen[bytes]:
+def _start_worker(run: int, out: Path, proxy_url: str, mode: str) -> subprocess.Popen[bytes]:
     seeds = [f"http://{host}/" for host in SITES]
-    command = [sys.executable, "-m", "tests.crawler.test_distributed", REDIS_URL, str(run), json.dumps(seeds), str(out)]
+    command = [sys.executable, "-m", "tests.crawler.test_distributed", REDIS_URL, str(run), json.dumps(seeds),
+               str(out), mode]
     env = dict(os.environ, http_proxy=proxy_url, PYTHONPATH=str(PROJECT))
     return subprocess.Popen(command, cwd=PROJECT, env=env, stderr=subprocess.PIPE)
 
@@ -121,12 +123,13 @@ def test_dupefilter_uses_scrapy_fingerprints_shared_between_workers(redis_url: s
 
 
 @pytest.mark.redis
+@pytest.mark.parametrize("mode", ["pages", "sites"])
 def test_two_workers_fetch_every_page_once_and_finish_together(
-    redis_url: str, run_id: int, tmp_path: Path, site_farm: Any
+    redis_url: str, run_id: int, tmp_path: Path, site_farm: Any, mode: str
 ) -> None:
     _write_farm(tmp_path / "farm")
     with site_farm(tmp_path / "farm") as farm:
-        workers = [_start_worker(run_id, tmp_path / f"worker{n}.json", farm.proxy_url) for n in range(2)]
+        workers = [_start_worker(run_id, tmp_path / f"worker{n}.json", farm.proxy_url, mode) for n in range(2)]
         for worker in workers:
             _finish(worker)
         results = [_result(tmp_path / f"worker{n}.json") for n in range(2)]
@@ -136,33 +139,52 @@ def test_two_workers_fetch_every_page_once_and_finish_together(
         assert [result["finish_reason"] for result in results] == ["finished", "finished"]
         last_fetch = max(at for result in results for _, at in result["fetched"])
         assert min(result["closed_at"] for result in results) >= last_fetch, "a worker closed before the crawl ended"
+        if mode == "sites":
+            owners = {(url.split("/")[2], n) for n, result in enumerate(results) for url, _ in result["fetched"]}
+            assert len(owners) == len(SITES), f"a site's pages were fetched by both workers: {sorted(owners)}"
 
-        late = _start_worker(run_id, tmp_path / "late.json", farm.proxy_url)
+        late = _start_worker(run_id, tmp_path / "late.json", farm.proxy_url, mode)
         _finish(late)
     assert _result(tmp_path / "late.json")["fetched"] == []
     assert clear_run(redis_url, run_id) >= 1
     assert not list(connect(redis_url).scan_iter(match=f"{run_prefix(run_id)}:*"))
 
 
-def _run_worker(redis_url: str, run: str, seeds_json: str, out: str) -> None:
-    """One crawl worker: fetch the seeds and every same-site link; write what it fetched, and when."""
+def _run_worker(redis_url: str, run: str, seeds_json: str, out: str, mode: str) -> None:
+    """One crawl worker: fetch the seeds and every same-site link; write what it fetched, and when.
+
+    mode "pages": every request goes through the shared queue. mode "sites": as the clinic spider,
+    a site's state lives on the worker that fetched its top page, so only top pages are shared and
+    the rest stay on that worker (LOCAL_META); the site's own set of seen URLs deduplicates them.
+    """
     import scrapy
     from scrapy.crawler import CrawlerProcess
     from scrapy.linkextractors import LinkExtractor
 
+    from crawler.distributed import LOCAL_META
+
     fetched: list[tuple[str, float]] = []
+    seen_by_site: dict[str, set[str]] = {}
 
     class FarmSpider(scrapy.Spider):
         name = "farm"
 
         async def start(self):  # type: ignore[no-untyped-def]
             for url in json.loads(seeds_json):
-                yield scrapy.Request(url)
+                yield scrapy.Request(url, meta={"site": url})
 
         def parse(self, response):  # type: ignore[no-untyped-def]
             fetched.append((response.url, time.time()))
+            site = response.meta["site"]
+            if mode == "sites":
+                seen = seen_by_site.setdefault(site, {site}) if response.url == site else seen_by_site[site]
             for link in LinkExtractor(allow_domains=[response.url.split("/")[2]]).extract_links(response):
-                yield response.follow(link.url)
+                url = urldefrag(link.url).url
+                if mode == "pages":
+                    yield response.follow(url, meta={"site": site})
+                elif url not in seen:
+                    seen.add(url)
+                    yield response.follow(url, meta={"site": site, LOCAL_META: True}, dont_filter=True)
 
     settings = redis_settings(redis_url, int(run)) | {"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False}
     process = CrawlerProcess(settings)
@@ -174,4 +196,4 @@ def _run_worker(redis_url: str, run: str, seeds_json: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    _run_worker(*sys.argv[1:5])
+    _run_worker(*sys.argv[1:6])
