@@ -124,7 +124,6 @@ class SiteState:
     pages: int = 0
     top_ok: bool = False
     moved_host: bool = False
-    done: bool = False
     errors: list[str] = field(default_factory=list)
 
 
@@ -144,7 +143,7 @@ class ClinicsSpider(scrapy.Spider):
     def __init__(self, run_id: int | str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.run_id = int(run_id)
-        self.sites: dict[int, SiteState] = {}
+        self.sites: dict[int, SiteState] = {}  # the sites being crawled, by SiteCrawl id
         self.waiting: deque[SiteTask] = deque()
         self.finished = 0
         self.total = 0
@@ -174,7 +173,7 @@ class ClinicsSpider(scrapy.Spider):
     # --- scheduling ---------------------------------------------------------------------------
 
     def _start_sites(self) -> Iterator[Request]:
-        while self.waiting and sum(not s.done for s in self.sites.values()) < self.parallel_sites:
+        while self.waiting and len(self.sites) < self.parallel_sites:
             task = self.waiting.popleft()
             frontier = SiteFrontier(task.seed_url, self.max_pages, self.max_depth, self.max_queries)
             site = self.sites[task.site_crawl_id] = SiteState(task, frontier)
@@ -212,8 +211,8 @@ class ClinicsSpider(scrapy.Spider):
         while site.in_flight < self.per_site and (candidate := site.frontier.next()):
             site.in_flight += 1
             yield self._request(site, candidate)
-        if site.in_flight == 0 and not site.done:
-            site.done = True
+        if site.in_flight == 0:
+            del self.sites[site.task.site_crawl_id]
             self.finished += 1
             yield self._site_result(site)
             yield from self._start_sites()
