@@ -260,4 +260,5 @@ class RegistrySnapshotPipeline:
         finally:
             factory.kw["bind"].dispose()
         if error and self.crawler.stats is not None:
-            self.crawler.stats.set_value(FAILED_STAT, error)
+            # The runner prints this line; the full error goes on the snapshot, which the caller reports.
+            self.crawler.stats.set_value(FAILED_STAT, f"snapshot {self.snapshot_id} failed its checks")
