@@ -22,7 +22,7 @@ from db.session import DatabaseError
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_REGISTRY_URL = "http://saiseiiryo.mhlw.go.jp/published_plan/index/"
 # Loopback sites need no politeness delay; with it the demo would take minutes instead of seconds.
-DEMO_CRAWL_SETTINGS = {"DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False}
+DEMO_CRAWL_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
 PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY")
 NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
 
