@@ -254,6 +254,12 @@ def _row_from_cells(
         return None
     address_raw = text("address")
     prefecture = clean_prefecture(text("prefecture")) or prefecture_of(address_raw) or ""
+    if prefecture and prefecture not in PREFECTURES:
+        # Columns have shifted (or the page is something else): guessing would mislabel every plan.
+        raise RegistryParseError(
+            f"registry page {page_url}: 都道府県 {prefecture[:20]!r} of {collapse_spaces(facility_raw)[:40]!r} "
+            "is not a prefecture; the columns may have moved"
+        )
     doc_index = columns.get("documents")
     documents = (
         _documents(cells[doc_index], page_url) if doc_index is not None and doc_index < len(cells) else []

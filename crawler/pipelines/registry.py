@@ -19,6 +19,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.registry_job import DEFAULT_MAX_DROP
@@ -33,7 +34,7 @@ from db.models import (
     RegistrySnapshot,
 )
 from db.queries import latest_good_snapshot
-from db.session import open_database, transaction
+from db.session import DatabaseError, open_database, transaction
 
 CHANGE_FIELDS = ("facility", "prefecture", "address", "treatment", "accepted_on")
 MAX_PROBLEMS_SHOWN = 5
@@ -247,18 +248,27 @@ class RegistrySnapshotPipeline:
         problems = list(getattr(spider, "problems", [])) + self.errors
         if reason != "finished":
             problems.append(f"registry crawl ended early ({reason})")
-        factory = open_database(self.db_url)
         try:
-            error = store_snapshot(
-                factory,
-                self.snapshot_id,
-                self.rows,
-                list(getattr(spider, "pages", [])),
-                problems,
-                self.max_drop,
-            )
-        finally:
-            factory.kw["bind"].dispose()
+            factory = open_database(self.db_url)
+            try:
+                error = store_snapshot(
+                    factory,
+                    self.snapshot_id,
+                    self.rows,
+                    list(getattr(spider, "pages", [])),
+                    problems,
+                    self.max_drop,
+                )
+            finally:
+                factory.kw["bind"].dispose()
+        except (DatabaseError, SQLAlchemyError) as exc:
+            # The caller finds the snapshot still running and fails it with the crawl's exit status.
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value(
+                    FAILED_STAT, f"storing snapshot {self.snapshot_id} failed: {reason}"
+                )
+            return
         if error and self.crawler.stats is not None:
             # The runner prints this line; the full error goes on the snapshot, which the caller reports.
             self.crawler.stats.set_value(FAILED_STAT, f"snapshot {self.snapshot_id} failed its checks")

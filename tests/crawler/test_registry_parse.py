@@ -304,3 +304,24 @@ def test_header_words_map_each_field_once() -> None:
     ]
     assert map_headers(labels) == FALLBACK_POSITIONS
     assert map_headers(["医療機関 名称", "住所"]) == {"facility": 0, "address": 1}
+
+
+def test_shifted_columns_are_caught_by_the_prefecture() -> None:
+    html = (
+        "<table><tr><th>医療機関名</th><th>都道府県</th><th>所在地</th><th>再生医療等の名称</th></tr>"
+        "<tr><td>札幌ひざクリニック</td><td>札幌市中央区北1条西5丁目</td><td>PB1200311</td><td>PRP療法</td></tr></table>"
+    )
+    with pytest.raises(
+        RegistryParseError,
+        match=r"index/2: 都道府県 '札幌市中央区北1条西5丁目' of '札幌ひざクリニック' is not",
+    ):
+        parse_list_page(html, BASE + "2", 2, BASE + "2")
+
+
+def test_empty_prefecture_cell_is_taken_from_the_address() -> None:
+    html = (
+        "<table><tr><th>医療機関名</th><th>都道府県</th><th>所在地</th><th>再生医療等の名称</th></tr>"
+        "<tr><td>札幌ひざクリニック</td><td></td><td>北海道札幌市中央区北1条西5丁目</td><td>PRP療法</td></tr></table>"
+    )
+    row = parse_list_page(html, BASE + "2", 2, BASE + "2").rows[0]
+    assert (row.prefecture, row.address) == ("北海道", "札幌市中央区北1条西5丁目")
