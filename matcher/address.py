@@ -79,7 +79,9 @@ def _arabic_numbers(text: str) -> str:
     def to_digits(match: re.Match[str]) -> str:
         return str(kanji_to_int(match.group(1))) + match.group(2)
 
-    text = re.sub(f"([{_KANJI_NUMBER}]+)(丁目|条|線|地割|番地)", to_digits, text)
+    text = re.sub(f"([{_KANJI_NUMBER}]+)(丁目|地割|番地)", to_digits, text)
+    # 北三条西 / 南一条西 count blocks; 四条通 and 七条 alone are street names and stay as written.
+    text = re.sub(f"([{_KANJI_NUMBER}]+)(条|線)(?=[東西南北\\d{_KANJI_NUMBER}])", to_digits, text)
     return re.sub(f"(?<=[\\d-])([{_KANJI_NUMBER}]+)(番|号)", to_digits, text)
 
 

@@ -2,7 +2,7 @@
 
 Blocking by prefecture, then per prefecture a rapidfuzz `cdist` of the query's brand cores against
 the facilities' cores (and of their phonetic keys, so ORCHID meets オーキッド), keeping the best few;
-plus every facility in the same town block and every facility owning a plan number the site cites.
+plus every facility at the same street block and every facility owning a plan number the site cites.
 Built once per snapshot; `candidates_many` takes a whole run's queries at once.
 """
 
@@ -15,6 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from matcher.address import Address
 from matcher.features import Facility, Query
 from matcher.phonetic import phonetic_keys
 
@@ -23,7 +24,7 @@ PHONETIC_TOP = 4  # best facilities by phonetic key per query
 NAME_CUTOFF = 50  # rapidfuzz ratio (0–100) below which a name is not a candidate
 SAME_BRAND = 90  # every facility this close by name is a candidate (chains), up to SAME_BRAND_CAP
 SAME_BRAND_CAP = 40
-TOWN_CAP = 30  # most facilities taken from one town block
+STREET_CAP = 30  # most facilities taken from one street block
 NATIONWIDE = "*"
 
 
@@ -39,13 +40,13 @@ class CandidateIndex:
         self.facilities = list(facilities)
         self._by_id = {facility.id: facility for facility in self.facilities}
         self._members: dict[str, list[int]] = defaultdict(list)
-        self._towns: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._streets: dict[tuple[str, str, tuple[str, ...]], list[int]] = defaultdict(list)
         self._plans: dict[str, list[int]] = defaultdict(list)
         for position, facility in enumerate(self.facilities):
             self._members[facility.address.prefecture or facility.prefecture].append(position)
             self._members[NATIONWIDE].append(position)
-            if facility.address.municipality:
-                self._towns[_town_key(facility)].append(position)
+            if facility.address.municipality and facility.address.numbers:
+                self._streets[_street_key(facility.address)].append(position)
             for number in facility.plan_numbers:
                 self._plans[number].append(position)
         self._cores = {key: [self.facilities[i].fields.core for i in members] for key, members in self._members.items()}
@@ -67,8 +68,8 @@ class CandidateIndex:
             for prefecture in prefectures & self._members.keys() or ({NATIONWIDE} if not prefectures else set()):
                 groups[prefecture].append(index)
             for address in query.addresses:
-                town = self._towns.get((address.municipality or "", address.town), [])
-                for position in town[:TOWN_CAP]:
+                same_street = self._streets.get(_street_key(address), [])
+                for position in same_street[:STREET_CAP]:
                     if address.prefecture in (None, self.facilities[position].address.prefecture):
                         found[index][position] = None
             for number in query.plan_numbers:
@@ -91,16 +92,22 @@ class CandidateIndex:
         members = self._members[prefecture]
         for strings, choices, top in ((cores, self._cores[prefecture], NAME_TOP), (keys, self._keys[prefecture], PHONETIC_TOP)):
             matrix = cdist(strings, choices, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=NAME_CUTOFF)
+            # Each query's names are consecutive rows: its best score per facility is one reduceat.
+            starts = np.flatnonzero(np.diff(np.array(owners), prepend=-1))
             best = np.zeros((len(queries), len(choices)), dtype=np.uint8)
-            np.maximum.at(best, np.array(owners), matrix)
+            best[np.array(owners)[starts]] = np.maximum.reduceat(matrix, starts, axis=0)
             count = min(top, len(choices))
             tops = np.argpartition(-best.astype(np.int16), count - 1, axis=1)[:, :count]
-            for row, columns in enumerate(tops):
-                close = np.flatnonzero(best[row] >= SAME_BRAND)[:SAME_BRAND_CAP]
-                for column in [*columns, *close]:
-                    if best[row, column] >= NAME_CUTOFF:
-                        found[row][members[column]] = None
+            rows, ranks = np.nonzero(np.take_along_axis(best, tops, axis=1) >= NAME_CUTOFF)
+            for row, column in zip(rows.tolist(), tops[rows, ranks].tolist(), strict=True):
+                found[row][members[column]] = None
+            taken: dict[int, int] = defaultdict(int)
+            for row, column in zip(*(axis.tolist() for axis in np.nonzero(best >= SAME_BRAND)), strict=True):
+                if taken[row] < SAME_BRAND_CAP:
+                    taken[row] += 1
+                    found[row][members[column]] = None
 
 
-def _town_key(facility: Facility) -> tuple[str, str]:
-    return (facility.address.municipality or "", facility.address.town)
+def _street_key(address: Address) -> tuple[str, str, tuple[str, ...]]:
+    """Municipality, town and the first two block numbers: where a renamed clinic is still found."""
+    return (address.municipality or "", address.town, address.numbers[:2])

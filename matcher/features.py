@@ -15,7 +15,6 @@ from rapidfuzz.distance import Indel
 
 from matcher.address import Address
 from matcher.names import NameFields, place_kind
-from matcher.normalise import is_kana, is_latin
 from matcher.phonetic import phonetic_similarity
 
 GENERIC_TYPE = "generic"
@@ -62,10 +61,12 @@ class Pair:
     def best_name(self) -> tuple[NameFields | None, float]:
         """The site name closest to the facility's brand, and that similarity."""
         best: tuple[NameFields | None, float] = (None, 0.0)
+        best_rank = (0.0, False)
         for name in self.query.names:
-            value = core_similarity(name.core, self.facility.fields.core)
-            if value > best[1]:
-                best = (name, value)
+            value = core_similarity(name, self.facility.fields)
+            rank = (value, bool(name.places & self.facility.fields.places))  # ties: the name naming its place
+            if rank > best_rank:
+                best, best_rank = (name, value), rank
         return best
 
     @cached_property
@@ -75,16 +76,15 @@ class Pair:
         return max(known) if known else None
 
 
-def core_similarity(left: str, right: str) -> float:
+def core_similarity(left: NameFields, right: NameFields) -> float:
     """Similarity of two brand cores: characters within a script, phonetic key across Latin/kana."""
-    if not left or not right:
+    if not left.core or not right.core:
         return 0.0
-    if left == right:
+    if left.core == right.core:
         return 1.0
-    cross = (is_latin(left) and is_kana(right)) or (is_kana(left) and is_latin(right))
-    if cross:
-        return phonetic_similarity(left, right)
-    return Indel.normalized_similarity(left, right)
+    if {left.script, right.script} == {"latin", "kana"}:
+        return phonetic_similarity(left.core, right.core)
+    return Indel.normalized_similarity(left.core, right.core)
 
 
 def municipality_match(left: Address, right: Address) -> float | None:

@@ -19,6 +19,8 @@ from db.models import IdentityFact, Judgement, Link, RegistryFacility, RegistryP
 from matcher.candidates import CandidateIndex
 from matcher.features import Facility, Query
 from matcher.judgements import active_judgements, applies_to
+from matcher.names import split_name
+from matcher.normalise import compact
 from matcher.query import make_facility, make_query
 from matcher.score import ACCEPTED, Decision, Scored, decide, score_pair
 
@@ -163,8 +165,10 @@ def site_jobs(crawl: SiteCrawl, facts: list[IdentityFact]) -> list[_Job]:
     whole = _with_branch_places(whole, branches)
     jobs = [_Job(crawl, None, whole, _shown(names, facts, None, True, site))]
     for branch in branches:
+        label = compact(branch).removesuffix("院")
+        own = [name for name in names if split_name(name).branch in (None, label)]  # not another branch's name
         query = make_query(
-            [*names, *(f"{name} {branch}" for name in names)],
+            [*own, *(f"{name} {branch}" for name in own)],
             addresses=_values(facts, "address", branch),
             phones=_values(facts, "phone", branch),
             plan_numbers=_values(facts, "plan_number", branch),

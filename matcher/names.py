@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from matcher.normalise import compact, fold, is_latin, read_table
+from matcher.normalise import compact, fold, is_kana, is_latin, read_table
 
 MIN_CORE = 2  # a leading place is kept in the core when stripping it would leave less than this
 PLACELESS_BRANCHES = ("本院", "分院")  # branch labels that name no place
@@ -29,6 +29,7 @@ class NameFields:
     places: frozenset[str]  # canonical place names from the brand and the branch
     branch: str | None  # branch label without 院 (梅田, 本院, 分院)
     types: frozenset[str]  # kinds of facility-type words (generic, skin, orthopedic …)
+    script: str = "other"  # latin | kana | other: which comparison the core allows
 
 
 @dataclass(frozen=True)
@@ -214,4 +215,5 @@ def split_name(raw: str) -> NameFields:
         places=frozenset(places),
         branch=branch,
         types=frozenset(types),
+        script="latin" if is_latin(core) else "kana" if is_kana(core) else "other",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -56,14 +56,20 @@ def _kana_tokens(text: str) -> list[str]:
             morae[-1][1] = _SMALL_VOWELS[ch]
         elif ch in table:
             morae.append(list(table[ch]))
-    tokens: list[str] = []
-    for index, (consonant, vowel) in enumerate(morae):
-        following = morae[index + 1][0] if index + 1 < len(morae) else ""
-        at_end = index + 1 == len(morae)
-        # Japanese adds o after t/d and u after other consonants where English has none.
-        epenthetic = (vowel == ("o" if consonant == "T" else "u")) and consonant and (at_end or following)
-        tokens += [consonant, "" if epenthetic else vowel]
-    return [token for token in tokens if token]
+    return [token for mora in morae for token in mora if token]
+
+
+def _drop_epenthetic(tokens: list[str]) -> list[str]:
+    """Drop the vowels Japanese adds where English has none (o after t/d, u after other consonants),
+    on both sides, so ORCHID = オーキッド and EKUKU = エクク compare alike."""
+    kept: list[str] = []
+    for index, token in enumerate(tokens):
+        previous = tokens[index - 1] if index else ""
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if previous.isupper() and token == ("o" if previous == "T" else "u") and not following.islower():
+            continue
+        kept.append(token)
+    return kept
 
 
 def _latin_readings(text: str) -> list[list[str]]:
@@ -115,6 +121,7 @@ def _collapse(tokens: list[str], keep_vowels: bool) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def phonetic_keys(text: str) -> list[tuple[str, str]]:
     """(consonant key, vowel-bearing key) for each reading of a Latin or kana string."""
     if re.search("[a-z]", text.lower()):
@@ -123,6 +130,7 @@ def phonetic_keys(text: str) -> list[tuple[str, str]]:
         readings = [reading + _kana_tokens(kana) for reading in _latin_readings(latin)]
     else:
         readings = [_kana_tokens(text)]
+    readings = [_drop_epenthetic(tokens) for tokens in readings]
     return [(_collapse(tokens, False), _collapse(tokens, True)) for tokens in readings]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from matcher.features import FEATURES, Facility, Pair, Query
 
+_FEATURES = [(function, weight, " ".join((function.__doc__ or "").split())) for function, weight in FEATURES]
+
 BRAND_AGREES = 0.85  # brand similarity at or above which two names are the same brand
 BRAND_CLOSE = 0.6  # enough, with a cited plan number of the facility, to accept
 CLOSE_RUNNER_UP = 0.05  # a review candidate this close to the best match makes the link a review
@@ -25,16 +27,33 @@ REJECTED = "rejected"
 
 @dataclass
 class Scored:
-    """One candidate with its features, score, verdict and the reason for it."""
+    """One candidate with its feature values (in FEATURES order), score, verdict and the reason for it."""
 
     facility: Facility
-    features: list[dict[str, Any]]
+    values: dict[str, float | None]
     score: float
     verdict: str
     why: str
 
     def value(self, name: str) -> float | None:
-        return next((f["value"] for f in self.features if f["name"] == name), None)
+        return self.values.get(name)
+
+    @property
+    def features(self) -> list[dict[str, Any]]:
+        """Each feature as the explanation JSON shows it: name, value, weight, contribution, description."""
+        shown = []
+        for function, weight, description in _FEATURES:
+            value = self.values[function.__name__]
+            shown.append(
+                {
+                    "name": function.__name__,
+                    "value": None if value is None else round(value, 4),
+                    "weight": weight,
+                    "contribution": 0.0 if value is None else round(value * weight, 4),
+                    "description": description,
+                }
+            )
+        return shown
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -53,24 +72,16 @@ class Scored:
 def score_pair(query: Query, facility: Facility) -> Scored:
     """All features of one query–facility pair, its score and its verdict."""
     pair = Pair(query, facility)
-    features = []
+    values: dict[str, float | None] = {}
     total = 0.0
-    for function, weight in FEATURES:
+    for function, weight, _ in _FEATURES:
         value = function(pair)
-        contribution = 0.0 if value is None else value * weight
-        total += contribution
-        features.append(
-            {
-                "name": function.__name__,
-                "value": None if value is None else round(value, 4),
-                "weight": weight,
-                "contribution": round(contribution, 4),
-                "description": (function.__doc__ or "").strip(),
-            }
-        )
+        values[function.__name__] = value
+        if value is not None:
+            total += value * weight
     score = 1.0 / (1.0 + math.exp(-(total - 3.0) / 2.0))
-    verdict, why = verdict_of(pair, {f["name"]: f["value"] for f in features})
-    return Scored(facility, features, score, verdict, why)
+    verdict, why = verdict_of(pair, values)
+    return Scored(facility, values, score, verdict, why)
 
 
 def verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
@@ -86,6 +97,8 @@ def verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
         if cited:
             return REVIEW, f"{conflict}, but the site cites this facility's plan number"
         return REJECTED, conflict
+    if street == -0.5 and not cited:
+        return REVIEW, "same name in the same 丁目 but at another block: moved, or another clinic?"
     if brand >= BRAND_AGREES and (corroborated or cited):
         evidence = "the address" if street is not None and street >= 0.6 else "a phone, open-data or plan number"
         return ACCEPTED, f"same brand (similarity {brand:.2f}) and {evidence} agrees"
