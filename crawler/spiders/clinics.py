@@ -306,12 +306,12 @@ class ClinicsSpider(scrapy.Spider):
             yield item
             return
         html, item.encoding = decode_bytes(response.body, content_type)
-        item.title = page_title(html)
         try:
             item.extraction = self.extract_page(html, response.url)
-            item.title = item.extraction.title or item.title
+            item.title = item.extraction.title or None
         except Exception as exc:  # noqa: BLE001 - an extraction bug costs one page's facts, not the crawl
             item.error = f"extraction failed: {type(exc).__name__}: {exc}"
+            item.title = page_title(html)
         site.pages += 1
         if meta["cw_depth"] == 0:
             site.top_ok = True
