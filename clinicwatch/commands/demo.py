@@ -81,11 +81,15 @@ def run_demo(workdir: Path, proxy_url: str) -> RunOutcome:
 
 
 def summary_lines(outcome: RunOutcome, out_dir: Path) -> list[str]:
-    """What the demo prints: the run, counts by status, and the report files."""
+    """What the demo prints: what was crawled, the run with counts by status, and the report files."""
     by_status = outcome.counts.get("findings", {})
     counts = ", ".join(f"{status} {count}" for status, count in sorted(by_status.items())) or "no findings"
     html = next((path for path in outcome.report_paths.values() if Path(path).name == "report.html"), None)
-    lines = [f"demo run {outcome.run_id} {outcome.status}: {counts}"]
+    sites_ok, pages, failed = (outcome.counts.get(key, 0) for key in ("sites_ok", "pages", "sites_failed"))
+    lines = [
+        f"crawled {sites_ok} sites ({pages} pages), {failed} could not be read",
+        f"demo run {outcome.run_id} {outcome.status}: {counts}",
+    ]
     lines.append(f"report: {Path(html or out_dir / 'report.html').resolve()}")
     others = sorted(
         str(Path(p).resolve()) for p in outcome.report_paths.values() if Path(p).name != "report.html"

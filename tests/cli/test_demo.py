@@ -185,7 +185,7 @@ def test_demo_serves_the_samples_and_prints_the_report(
             7,
             "complete",
             {"html": out_dir / "report.html", "json": out_dir / "findings.json"},
-            {"findings": {"filed": 4, "unfiled": 2}},
+            {"sites_ok": 9, "sites_failed": 1, "pages": 41, "findings": {"filed": 4, "unfiled": 2}},
         )
 
     monkeypatch.setattr(demo, "run_pipeline", fake_run_pipeline)
@@ -200,5 +200,6 @@ def test_demo_serves_the_samples_and_prints_the_report(
     assert proxy.startswith("http://127.0.0.1:") and not no_proxy_left
     assert "http_proxy" not in os.environ and os.environ["no_proxy"] == "*"
     out = capsys.readouterr().out
+    assert "crawled 9 sites (41 pages), 1 could not be read" in out
     assert "demo run 7 complete: filed 4, unfiled 2" in out
     assert f"report: {tmp_path / 'w' / 'report' / 'report.html'}" in out
