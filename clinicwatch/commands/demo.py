@@ -69,7 +69,12 @@ def proxy_environment(proxy_url: str) -> Iterator[None]:
 
 def run_demo(workdir: Path, proxy_url: str) -> RunOutcome:
     """The weekly job over the bundled seeds and registry, with its database and report under `workdir`."""
-    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"demo work directory {workdir}: {exc.strerror}; choose another with --workdir"
+        ) from exc
     with proxy_environment(proxy_url):
         return run_pipeline(
             f"sqlite:///{workdir / 'clinicwatch-demo.db'}",

@@ -203,3 +203,14 @@ def test_demo_serves_the_samples_and_prints_the_report(
     assert "crawled 9 sites (41 pages), 1 could not be read" in out
     assert "demo run 7 complete: filed 4, unfiled 2" in out
     assert f"report: {tmp_path / 'w' / 'report' / 'report.html'}" in out
+
+
+def test_an_unusable_work_directory_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a directory", encoding="utf-8")
+    assert main(["demo", "--workdir", str(taken / "demo")]) == 1
+    assert f"demo work directory {taken / 'demo'}: Not a directory; choose another with --workdir" in (
+        capsys.readouterr().err
+    )
