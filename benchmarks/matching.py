@@ -75,7 +75,8 @@ def build(sites: int, facilities: int, seed: int = 7) -> Synthetic:
         address = f"{municipality}{town}{c}丁目{b}番{g}号 {town}ビル{f}階"
         rows.append((facility_id, filed, name, kana, prefecture, municipality, town, (c, b, g, f), address))
     made = [make_facility(r[0], r[1], r[4], r[8], [f"PB{r[0]:07d}"]) for r in rows]
-    queries, truth = [], []
+    queries: list[Query] = []
+    truth: list[int | None] = []
     for _ in range(sites):
         if rng.random() < 0.5:  # a filed clinic, spelled as its site spells it
             r = rng.choice(rows)

@@ -38,7 +38,6 @@ class CandidateIndex:
 
     def __init__(self, facilities: Sequence[Facility]) -> None:
         self.facilities = list(facilities)
-        self._by_id = {facility.id: facility for facility in self.facilities}
         self._members: dict[str, list[int]] = defaultdict(list)
         self._streets: dict[tuple[str, str, tuple[str, ...]], list[int]] = defaultdict(list)
         self._plans: dict[str, list[int]] = defaultdict(list)
@@ -51,9 +50,6 @@ class CandidateIndex:
                 self._plans[number].append(position)
         self._cores = {key: [self.facilities[i].fields.core for i in members] for key, members in self._members.items()}
         self._keys = {key: [_phonetic(core) for core in cores] for key, cores in self._cores.items()}
-
-    def by_id(self, facility_id: int) -> Facility | None:
-        return self._by_id.get(facility_id)
 
     def candidates(self, query: Query) -> list[Facility]:
         """The facilities worth scoring for one query."""

@@ -183,7 +183,7 @@ def _with_branch_places(query: Query, branches: list[str]) -> Query:
     """The clinic as a whole is at all of its branches: their places count as its own."""
     if not branches:
         return query
-    places = set()
+    places: set[str] = set()
     for branch in branches:
         places |= make_query([], branch=branch).branch_places
     return replace(query, branch_places=frozenset(places))
@@ -210,10 +210,12 @@ def _decide_with_judgements(
     """Score the candidates, drop rejected facilities, force confirmed ones, then decide."""
     applied: dict[str, list[dict[str, Any]]] = {"confirmed": [], "rejected": []}
     candidates = list(found)
-    for judgement in (j for j in judgements if j.verdict == "confirm"):
+    present = {facility.id for facility in candidates}
+    for confirm in (j for j in judgements if j.verdict == "confirm"):
         for facility in index.facilities:
-            if applies_to(judgement, facility.name, facility.prefecture) and facility not in candidates:
+            if facility.id not in present and applies_to(confirm, facility.name, facility.prefecture):
                 candidates.append(facility)
+                present.add(facility.id)
     scored: list[Scored] = []
     for facility in candidates:
         judgement = next((j for j in judgements if applies_to(j, facility.name, facility.prefecture)), None)
