@@ -1,8 +1,8 @@
 """End to end: `clinicwatch run` over the demo's sample sites and registry served on loopback.
 
 The first run must give every sample clinic its expected status and flags (expected.json). Then the
-registry changes as in a later week (the not_covered clinic files its missing plan, another plan is
-withdrawn) and a second run must report the resolved finding and the plan changes.
+registry changes as in a later week (the not_covered clinic files one of its missing plans, another
+plan is withdrawn) and a second run must report the resolved finding and the plan changes.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def mismatches(expected: dict[str, Any], clinic: dict[str, Any] | None) -> list[
         problems.append(
             f"requires_filing {sorted(clinic['requires_filing'])} (expected {expected['requires_filing']})"
         )
+    if "uncovered" in expected and sorted(clinic["uncovered"]) != sorted(expected["uncovered"]):
+        problems.append(f"uncovered {sorted(clinic['uncovered'])} (expected {expected['uncovered']})")
     for label, status in expected.get("branches", {}).items():
         found = [branch["status"] for branch in clinic.get("branches", []) if label in branch["name"]]
         if found != [status]:
@@ -86,18 +88,23 @@ def test_run_over_the_sample_sites_then_a_changed_registry(
         shutil.copytree(DATA / EXPECTED["next"]["overlay"], sites, dirs_exist_ok=True)
         second = run_once(db_url, tmp_path / "week2")
 
-    statuses = {clinic["seed"]: clinic["status"] for clinic in second["clinics"]}
+    clinics = {clinic["seed"]: clinic for clinic in second["clinics"]}
     for seed, status in EXPECTED["next"]["status"].items():
-        assert statuses[seed] == status, seed
+        assert clinics[seed]["status"] == status, seed
+    for seed, uncovered in EXPECTED["next"]["uncovered"].items():
+        assert sorted(clinics[seed]["uncovered"]) == uncovered, seed
     changes = second["changes"]
     assert changes["previous_run_id"] == first["run"]["id"]
-    assert sorted({entry["seed"] for entry in changes["resolved_findings"]}) == EXPECTED["next"]["resolved"]
+    resolved = [
+        {key: entry[key] for key in ("seed", "finding", "modality")} for entry in changes["resolved_findings"]
+    ]
+    assert resolved == EXPECTED["next"]["resolved"]
     assert not changes["new_findings"]
     assert sorted(plan["plan_number"] for plan in changes["plans_added"]) == EXPECTED["next"]["added"]
     assert sorted(plan["plan_number"] for plan in changes["plans_withdrawn"]) == EXPECTED["next"]["withdrawn"]
     page = lxml_html.fromstring((tmp_path / "week2" / "report.html").read_text(encoding="utf-8"))
     changes_text = " ".join(section.text_content() for section in page.xpath('//section[@id="changes"]'))
-    for seed in EXPECTED["next"]["resolved"]:
-        assert seed in changes_text
+    for entry in EXPECTED["next"]["resolved"]:
+        assert entry["seed"] in changes_text
     for plan_number in [*EXPECTED["next"]["added"], *EXPECTED["next"]["withdrawn"]]:
         assert plan_number in changes_text
