@@ -20,8 +20,11 @@ How a shared crawl starts and ends:
   marked while it has requests in flight and until its own spider goes idle, when all it found is back
   in the shared queue or done. A worker closes only when the shared queue is empty and no worker is
   busy, so the finish reason `finished` means the whole shared crawl is done, on every worker.
-- A worker that dies stays marked busy for `CLINICWATCH_REDIS_BUSY_TTL` seconds; the requests it held
-  are lost to this run (they are in the duplicate filter), so a run with a dead worker is not complete.
+- Every worker renews an alive mark every few seconds; `live_workers(url, run_id)` lists those running
+  (so a run whose first worker's host and pid are gone may still be alive on another machine).
+- A worker that dies stays marked busy and alive for `CLINICWATCH_REDIS_BUSY_TTL` seconds; the requests
+  it held are lost to this run (they are in the duplicate filter), so a run with a dead worker is not
+  complete, and resuming it needs `clear_run` first (else the filter drops its seeds as seen).
 - The keys are kept (not deleted) for `CLINICWATCH_REDIS_KEEP` seconds after a worker finishes, so a
   worker that joins a finished run finds every seed already seen and stops instead of crawling again;
   `clear_run` deletes them at once.
@@ -112,7 +115,7 @@ def redis_settings(redis_url: str, run_id: int) -> dict[str, Any]:
 
 def connect(redis_url: str) -> redis.Redis:
     """A client for `redis_url` that has answered a PING; DistributedError if it does not answer."""
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30)
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=5, socket_timeout=30, decode_responses=True)
     try:
         client.ping()
     except redis.RedisError as exc:
@@ -129,8 +132,18 @@ def clear_run(redis_url: str, run_id: int) -> int:
     return int(client.delete(*keys)) if keys else 0
 
 
+def live_workers(redis_url: str, run_id: int) -> list[str]:
+    """Workers of run `run_id` that are running now (host:pid:id), busy or waiting for the others."""
+    alive = connect(redis_url).zrangebyscore(_alive_key(run_prefix(run_id)), time.time(), "+inf")
+    return [str(worker) for worker in alive]
+
+
 def _busy_key(prefix: str) -> str:
     return f"{prefix}:busy"
+
+
+def _alive_key(prefix: str) -> str:
+    return f"{prefix}:alive"
 
 
 class SharedDupeFilter(RFPDupeFilter):
@@ -196,7 +209,7 @@ class SharedScheduler(Scheduler):
         scheduler.worker = settings[WORKER_SETTING]
         scheduler.busy_ttl = settings.getfloat(BUSY_TTL_SETTING)
         scheduler.keep_seconds = settings.getint(KEEP_SETTING)
-        scheduler.refresher = LoopingCall(scheduler.refresh_busy)
+        scheduler.refresher = LoopingCall(scheduler.refresh_marks)
         scheduler.local = []
         scheduler.local_order = itertools.count()
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
@@ -211,12 +224,13 @@ class SharedScheduler(Scheduler):
         )
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
-        self.refresher.start(self.refresh_seconds, now=False)
+        self.refresher.start(self.refresh_seconds, now=True)
 
     def close(self, reason: str) -> None:
         if self.refresher.running:
             self.refresher.stop()
         self.server.zrem(self.busy_key, self.worker)
+        self.server.zrem(_alive_key(self.prefix), self.worker)
         for key in self.server.scan_iter(match=f"{self.prefix}:*"):
             self.server.expire(key, self.keep_seconds)
 
@@ -243,14 +257,16 @@ class SharedScheduler(Scheduler):
     def has_pending_requests(self) -> bool:
         return bool(self.local) or len(self.queue) > 0
 
-    def refresh_busy(self) -> None:
-        """While this worker has requests in flight, renew its busy mark before it expires."""
+    def refresh_marks(self) -> None:
+        """Renew this worker's alive mark, and its busy mark while it has requests in flight."""
+        expires = time.time() + self.busy_ttl
+        self.server.zadd(_alive_key(self.prefix), {self.worker: expires})
         engine = self.crawler.engine
         if engine is None:
             return
         scraper_slot = engine.scraper.slot
         if engine.downloader.active or (scraper_slot is not None and not scraper_slot.is_idle()):
-            self.server.zadd(self.busy_key, {self.worker: time.time() + self.busy_ttl})
+            self.server.zadd(self.busy_key, {self.worker: expires})
 
     def spider_idle(self) -> None:
         """Unmark this worker; stay open while requests are queued or another worker is busy."""

@@ -25,6 +25,7 @@ from crawler.distributed import (
     SharedDupeFilter,
     clear_run,
     connect,
+    live_workers,
     redis_settings,
     run_prefix,
 )
@@ -130,8 +131,13 @@ def test_two_workers_fetch_every_page_once_and_finish_together(
     _write_farm(tmp_path / "farm")
     with site_farm(tmp_path / "farm") as farm:
         workers = [_start_worker(run_id, tmp_path / f"worker{n}.json", farm.proxy_url, mode) for n in range(2)]
+        alive_seen = set()
+        while any(worker.poll() is None for worker in workers):
+            alive_seen.update(live_workers(redis_url, run_id))
+            time.sleep(0.1)
         for worker in workers:
             _finish(worker)
+        assert alive_seen and not live_workers(redis_url, run_id)
         results = [_result(tmp_path / f"worker{n}.json") for n in range(2)]
         fetched = Counter(url for result in results for url, _ in result["fetched"])
         assert set(fetched) == EXPECTED_URLS
