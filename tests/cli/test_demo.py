@@ -20,7 +20,7 @@ from clinicwatch.cli import main
 from clinicwatch.commands import demo
 from clinicwatch.pipeline import RunOutcome, run_pipeline
 from clinicwatch.sitefarm import SiteFarm
-from crawler.registry_parse import clean_facility, parse_list_page
+from crawler.registry_parse import ListPage, RegistryRow, clean_facility, parse_list_page
 
 DATA = demo.DEMO_DATA
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -37,22 +37,29 @@ def registry_pages(sites: Path) -> Iterator[tuple[int, str, Path]]:
         yield int(relative.parts[0]), f"{demo.DEMO_REGISTRY_URL}{relative.as_posix()}", page
 
 
-def parse_registry(*roots: Path) -> dict[int, list]:
-    """Registry rows per class; a later root's pages replace an earlier root's (the overlay)."""
+def parse_registry(*roots: Path) -> dict[int, list[ListPage]]:
+    """Registry list pages per class; a later root's pages replace an earlier root's (the overlay)."""
     pages: dict[str, tuple[int, Path]] = {}
     for root in roots:
         pages.update({url: (plan_class, path) for plan_class, url, path in registry_pages(root)})
-    rows: dict[int, list] = {1: [], 2: [], 3: []}
+    parsed: dict[int, list[ListPage]] = {1: [], 2: [], 3: []}
     for url, (plan_class, path) in sorted(pages.items()):
         list_url = f"{demo.DEMO_REGISTRY_URL}{plan_class}"
-        rows[plan_class].extend(
-            parse_list_page(path.read_text(encoding="utf-8"), url, plan_class, list_url).rows
+        parsed[plan_class].append(
+            parse_list_page(path.read_text(encoding="utf-8"), url, plan_class, list_url)
         )
-    return rows
+    return parsed
 
 
-REGISTRY = parse_registry(DATA / "sites")
-REGISTRY_NEXT = parse_registry(DATA / "sites", DATA / EXPECTED["next"]["overlay"])
+def rows_of(pages: dict[int, list[ListPage]]) -> dict[int, list[RegistryRow]]:
+    return {plan_class: [row for page in listed for row in page.rows] for plan_class, listed in pages.items()}
+
+
+PAGES, PAGES_NEXT = (
+    parse_registry(DATA / "sites"),
+    parse_registry(DATA / "sites", DATA / EXPECTED["next"]["overlay"]),
+)
+REGISTRY, REGISTRY_NEXT = rows_of(PAGES), rows_of(PAGES_NEXT)
 
 
 def site_text(host: str) -> str:
@@ -77,13 +84,20 @@ def test_every_seed_has_an_expected_outcome() -> None:
     ids=["this_week", "next_week"],
 )
 def test_registry_pages_parse_into_the_announced_rows(
-    registry: dict[int, list], counts: dict[str, int]
+    registry: dict[int, list[RegistryRow]], counts: dict[str, int]
 ) -> None:
     assert {str(plan_class): len(rows) for plan_class, rows in registry.items()} == counts
     for plan_class, rows in registry.items():
         for row in rows:
             assert row.plan_number and row.plan_number[1] == "ABC"[plan_class - 1], row
             assert row.prefecture and row.address and row.treatment and row.documents, row
+
+
+@pytest.mark.parametrize("pages", [PAGES, PAGES_NEXT], ids=["this_week", "next_week"])
+def test_each_list_page_announces_its_class_total(pages: dict[int, list[ListPage]]) -> None:
+    for listed in pages.values():
+        total = sum(len(page.rows) for page in listed)
+        assert [page.declared_total for page in listed] == [total] * len(listed)
 
 
 def test_registry_plan_numbers_are_unique() -> None:
