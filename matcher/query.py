@@ -14,6 +14,9 @@ from matcher.phone import identifying_phones
 # Title fragments: 「幹細胞治療｜恵比寿ルミエールクリニック」, 「… - 公式サイト」, 「【公式】…」.
 _SEPARATORS = re.compile(r"[|｜│¦/／:：【】\[\]「」『』()（）<>＜＞〈〉《》]|\s[-–—]\s|©|copyright", re.IGNORECASE)
 
+# Slogans before the name: 「恵比寿の幹細胞治療なら恵比寿ルミエールクリニック」.
+_LEAD_IN = re.compile(r"なら|は|、|。|!|\?")
+
 
 def name_variants(values: Iterable[str]) -> tuple[NameFields, ...]:
     """Each distinct name and each fragment of a title-like name, split into fields."""
@@ -21,6 +24,7 @@ def name_variants(values: Iterable[str]) -> tuple[NameFields, ...]:
     for value in values:
         text = fold(value)
         pieces = [text] + [piece.strip() for piece in _SEPARATORS.split(text)]
+        pieces += [_LEAD_IN.split(piece)[-1] for piece in pieces if _LEAD_IN.search(piece)]
         for piece in pieces:
             piece = re.sub(r"\b(?:all rights reserved|19|20)\d*\.?", "", piece).strip(" .,")
             if len(compact(piece)) >= 2 and piece not in seen:
