@@ -22,16 +22,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the report files")
     parser.add_argument(
-        "--run", type=int, metavar="ID", help="run id (default: the latest run with findings)"
+        "--run", type=int, metavar="ID", help="run id (default: the latest `run` with findings)"
     )
     add_db_argument(parser)
     parser.set_defaults(handler=handle)
 
 
 def latest_run_with_findings(session: Session) -> Run | None:
-    return session.scalars(
-        select(Run).where(exists().where(Finding.run_id == Run.id)).order_by(Run.id.desc())
-    ).first()
+    """The newest weekly `run` with findings; a one-clinic `check` only when there is no such run."""
+    with_findings = select(Run).where(exists().where(Finding.run_id == Run.id)).order_by(Run.id.desc())
+    return (
+        session.scalars(with_findings.where(Run.kind == "run")).first()
+        or session.scalars(with_findings).first()
+    )
 
 
 def choose_run(session: Session, run_id: int | None) -> Run:

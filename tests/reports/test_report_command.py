@@ -13,6 +13,7 @@ from clinicwatch.cli import main
 from crawler.taxonomy import modalities
 from db.models import Finding
 from reports import status as st
+from reports.findings import compute_findings
 from reports.labels import labels
 from tests.reports.conftest import World
 from tests.reports.test_write_report import build_report_world
@@ -55,3 +56,17 @@ def test_every_status_flag_and_modality_has_a_label() -> None:
     assert set(labels()["modality"]) == set(modalities())
     for text in labels()["status"].values():
         assert "承認" not in text["ja"] and "approved" not in text["en"].lower()
+
+
+def test_a_later_one_clinic_check_is_not_the_default_report(
+    session_factory: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    run_id = _world(session_factory)
+    with session_factory.begin() as session:
+        world = World(session)
+        snap = world.snapshot()
+        check = world.run(snap, kind="check")
+        world.claim(world.site(check, "aoba.example", "青葉クリニック"), "prp")
+        compute_findings(session, check.id, snap.id)
+    assert main(["report", "--out", str(tmp_path), "--db", db_url]) == 0
+    assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["run"]["id"] == run_id
