@@ -3,8 +3,8 @@
 A plain object per site, so the bounds are tested without a reactor: same site only (host equal
 modulo a leading `www.`), each page once (fragment, tracking parameters, trailing slash and
 index.html ignored), at most `max_queries_per_path` distinct query strings per path (calendars and
-search pages multiply endlessly), at most `max_depth` links from the seed and `max_pages` requests.
-The best-scoring links (linkrank) leave first.
+searches multiply endlessly; queries that only name a content page, ?page_id=34, are exempt), at
+most `max_depth` links from the seed and `max_pages` requests. The best-scoring links leave first.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.linkrank import is_never_html, link_score
+from crawler.linkrank import is_never_html, link_score, names_a_content_page
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|_ga|mc_cid|mc_eid|ref)$", re.IGNORECASE)
 _INDEX_FILE = re.compile(r"/index\.(html?|php|asp|aspx|jsp|cgi)$", re.IGNORECASE)
@@ -104,7 +104,7 @@ class SiteFrontier:
         if depth > self.max_depth or not self.is_same_site(url) or is_never_html(url):
             return
         host, path, query = page_key(url)
-        if query:
+        if query and not names_a_content_page(query):
             queries = self._queries.setdefault((host, path), set())
             if query not in queries and len(queries) >= self.max_queries_per_path:
                 if path not in self.trapped_paths:

@@ -6,16 +6,28 @@ import tomllib
 import unicodedata
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 LINKRANK_FILE = Path(__file__).with_name("linkrank.toml")
 
 
 @cache
+def _data() -> dict[str, Any]:
+    return tomllib.loads(LINKRANK_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def _vocabulary() -> tuple[dict[str, int], tuple[str, ...]]:
-    data = tomllib.loads(LINKRANK_FILE.read_text(encoding="utf-8"))
+    data = _data()
     weights = {unicodedata.normalize("NFKC", word).lower(): int(w) for word, w in data["weights"].items()}
     return weights, tuple(ext.lower() for ext in data["skip_extensions"]["extensions"])
+
+
+def names_a_content_page(query: str) -> bool:
+    """True when every parameter of `query` is one that names a page (?p=12, ?page_id=34)."""
+    names = {name.lower() for name, _ in parse_qsl(query, keep_blank_values=True)}
+    return bool(names) and names <= set(_data()["query"]["content_parameters"])
 
 
 def link_score(url: str, text: str = "") -> int:

@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _META_REFRESH = re.compile(
-    r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]+content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)",
+    r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]+content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*[\"']?([^\"'>\s]+)",
     re.IGNORECASE,
 )
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -117,7 +117,7 @@ def test_url_helpers() -> None:
 
 def test_page_links_cover_anchors_frames_and_meta_refresh() -> None:
     html = """<html><head><base href="http://www.clinic.example/sub/">
-    <meta http-equiv="refresh" content="0; URL=top.html"></head>
+    <meta http-equiv="Refresh" content="0;URL='top.html'"></head>
     <frameset><frame src="menu.html"></frameset>
     <a href=" price.html "><img src="b.png" alt="料金表"></a> <a href="mailto:x@clinic.example">mail</a>
     <a href="javascript:void(0)">x</a> <a href="#top">top</a> <map><area href="/access/"></map></html>"""
@@ -142,3 +142,12 @@ def test_progress_line() -> None:
     failed = SiteResultItem(2, "http://down.example/", False, 0, ["timeout on /"], 13, 200)
     assert progress_line(ok) == "[12/200] ok      http://www.clinic.example/ 14 pages"
     assert progress_line(failed) == "[13/200] failed  http://down.example/ timeout on /"
+
+
+def test_queries_naming_content_pages_are_not_capped() -> None:
+    frontier = _frontier(max_queries_per_path=5)
+    for page_id in range(1, 13):
+        frontier.offer(f"http://www.clinic.example/?page_id={page_id}", "", 1)
+    frontier.offer("http://www.clinic.example/?page_id=3&month=2", "", 1)  # a calendar parameter too
+    assert len(_drain(frontier)) == 13
+    assert frontier.trapped_paths == []
