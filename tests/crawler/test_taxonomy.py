@@ -14,6 +14,9 @@ from crawler.taxonomy import classify, fold, modalities, modality
         ("臍帯由来間葉系幹細胞を用いた慢性疼痛治療", ["stem_cell_allogeneic"]),
         ("自己多血小板血漿（PRP）を用いた皮膚の再生療法", ["prp"]),
         ("PRP+FGF皮膚注入療法", ["prp"]),
+        # basic *fibroblast growth factor* is a drug, not cultured fibroblasts
+        ("多血小板血漿（PRP）及び塩基性線維芽細胞増殖因子（bFGF）", ["prp", "growth_factor"]),
+        ("PRP＋塩基性線維芽細胞増殖因子", ["prp"]),
         ("自己培養線維芽細胞を用いた皮膚のしわの治療", ["fibroblast"]),
         ("活性化自己リンパ球療法", ["immune_cell"]),
         ("NK細胞療法とαβT細胞療法", ["immune_cell"]),
