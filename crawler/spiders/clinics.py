@@ -326,7 +326,7 @@ class ClinicsSpider(scrapy.Spider):
         target = clean_url(urljoin(response.url, location))
         chain = (*meta["cw_chain"], response.url)
         is_seed = meta["cw_depth"] == 0
-        if page_key(target) in {page_key(url) for url in chain}:
+        if target in {clean_url(url) for url in chain}:
             self._record_error(site, meta, "redirect loop")
             return
         if len(chain) > self.max_redirects:
@@ -341,8 +341,11 @@ class ClinicsSpider(scrapy.Spider):
             site.moved_host = True
         if is_seed:
             site.frontier.adopt_host(target)  # e.g. www.x.jp -> x.jp: request the other pages there too
-        if not site.frontier.mark_seen(target) and not is_seed:
-            return  # the target is fetched (or queued) under its own URL
+        # /menu -> /menu/ or http -> https is the same page: follow it. Another page already seen
+        # (or queued) is fetched under its own URL, unless this is the seed.
+        same_page = page_key(target) == page_key(response.url)
+        if not (same_page or site.frontier.mark_seen(target) or is_seed):
+            return
         site.in_flight += 1
         candidate = Candidate((0, meta["cw_depth"], 0), target, meta["cw_depth"])
         yield self._request(

@@ -182,6 +182,8 @@ def test_redirects_are_followed_within_the_site_and_recorded(crawled: dict[str, 
     assert pages["/"].final_url == "http://www.redirect-clinic.example/top/"
     assert pages["/old-menu.html"].final_url == "http://www.redirect-clinic.example/menu/"
     assert pages["/old-menu.html"].status == 200
+    # A directory without its slash redirects to itself with one: the same page, still fetched.
+    assert pages["/doctor"].final_url == "http://www.redirect-clinic.example/doctor/"
     assert sorted(crawled["crawls"]["http://www.redirect-clinic.example/"].errors) == [
         "redirect loop on /loop-a/",
         "redirect off-site to other-host.example on /partner/",
