@@ -68,7 +68,7 @@ class SiteFrontier:
     _queries: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     _heap: list[Candidate] = field(default_factory=list)
     _order: int = 0
-    _netlocs: dict[str, str] = field(default_factory=dict)
+    _origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # bare host -> (scheme, netloc)
 
     def __post_init__(self) -> None:
         self.adopt_host(self.seed_url)
@@ -78,13 +78,14 @@ class SiteFrontier:
 
     def adopt_host(self, url: str) -> None:
         """Treat the host of `url` as this site's, and request its pages there (the seed went there)."""
+        parts = urlsplit(url)
         self.hosts.add(bare_host(url))
-        self._netlocs[bare_host(url)] = urlsplit(url).netloc.lower()
+        self._origins[bare_host(url)] = (parts.scheme, parts.netloc.lower())
 
     def _on_site_host(self, url: str) -> str:
-        """`url` on the host the site answers on: a link to x.jp becomes www.x.jp if the seed is there."""
-        parts = urlsplit(url)
-        return urlunsplit(parts._replace(netloc=self._netlocs[bare_host(url)]))
+        """`url` where the site answers: http://x.jp/a becomes https://www.x.jp/a if the seed went there."""
+        scheme, netloc = self._origins[bare_host(url)]
+        return urlunsplit(urlsplit(url)._replace(scheme=scheme, netloc=netloc))
 
     def mark_seen(self, url: str) -> bool:
         """Record `url` as requested; False if it (or an equivalent URL) already was."""

@@ -45,13 +45,20 @@ def test_promising_links_leave_first() -> None:
     ]
 
 
+def test_links_are_requested_where_the_seed_answered() -> None:
+    frontier = _frontier()
+    frontier.adopt_host("https://clinic.example/")  # the seed redirected there
+    frontier.offer("http://www.clinic.example/menu/", "", 1)
+    assert _drain(frontier) == ["https://clinic.example/menu/"]
+
+
 def test_same_site_means_same_host_modulo_www() -> None:
     frontier = _frontier()
     frontier.offer("https://clinic.example/access/", "", 1)
     frontier.offer("http://www.clinic.example.evil.example/", "", 1)
     frontier.offer("http://shop.clinic.example/", "", 1)
     frontier.offer("https://www.instagram.com/clinic/", "", 1)
-    assert _drain(frontier) == ["https://www.clinic.example/access/"]
+    assert _drain(frontier) == ["http://www.clinic.example/access/"]
 
 
 def test_each_page_once_whatever_its_spelling() -> None:
