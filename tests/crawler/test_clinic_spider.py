@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,12 +61,22 @@ SEEDS = [
 ]
 
 
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+REFUSING = f"http://127.0.0.1:{_closed_port()}/"  # nothing listens there: connection refused
+
+
 @pytest.fixture(scope="module")
 def farm_env() -> Iterator[None]:
     """http_proxy at a SiteFarm over tests/crawler/sites, and the repo on the child's import path."""
-    saved = {key: os.environ.get(key) for key in ("http_proxy", "PYTHONPATH")}
+    saved = {key: os.environ.get(key) for key in ("http_proxy", "no_proxy", "PYTHONPATH")}
     with SiteFarm(SITES) as farm:
         os.environ["http_proxy"] = farm.proxy_url
+        os.environ["no_proxy"] = "127.0.0.1"
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), saved["PYTHONPATH"]]))
         yield
     for key, value in saved.items():
@@ -87,7 +98,7 @@ def _new_run(factory: sessionmaker[Session]) -> int:
 def crawled(farm_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db_url = f"sqlite:///{tmp_path_factory.mktemp('crawl') / 'clinicwatch.db'}"
     factory = open_database(db_url)
-    summary = crawl_sites(db_url, _new_run(factory), SEEDS, settings=FAST)
+    summary = crawl_sites(db_url, _new_run(factory), [*SEEDS, Seed(REFUSING)], settings=FAST)
     with factory() as session:
         crawls = {c.site.seed_url: c for c in session.scalars(select(SiteCrawl))}
         pages = {p.url: p for p in session.scalars(select(Page))}
@@ -109,6 +120,7 @@ def test_summary_counts_ok_and_failed_sites(crawled: dict[str, Any]) -> None:
     assert dict(summary.sites_failed) == {
         "http://www.down-clinic.example/": "HTTP 503 on /",
         "http://www.gone-clinic.example/": "seed redirects off-site to parking-domains.example on /",
+        REFUSING: "connection refused on /",
     }
     assert summary.pages == sum(c.pages_fetched for c in crawled["crawls"].values())
 
