@@ -83,11 +83,20 @@ def _stem_aliases(page: VisiblePage, sections: dict[int, _Section], kind: str) -
     return aliases
 
 
-def _subject(page: VisiblePage) -> set[str]:
-    """Modalities the page is about: those named in the first part of its title and in its h1."""
+def _subject(page: VisiblePage, aliases: dict[str, set[str]]) -> set[str]:
+    """Modalities the page is about: those named in the first part of its title and in its h1.
+
+    A stem-cell name the page defines as something else (「幹細胞点滴」 = supernatant) counts as that.
+    """
     text = fold(page.title).split("|")[0] + " " + fold(page.h1())
     matches = resolve(find_terms(text), text)
-    return {m.modality for m in matches if not _source_of_product(text, m, matches)}
+    subject: set[str] = set()
+    for match in matches:
+        if _source_of_product(text, match, matches):
+            continue
+        phrase = _phrase(text, match) if match.term.lower() in GENERIC_STEM_TERMS else None
+        subject.add(next((kind for kind, names in aliases.items() if phrase in names), match.modality))
+    return subject
 
 
 class _PageRules:
@@ -100,9 +109,15 @@ class _PageRules:
             "comparison", "heading", fold(page.title).split("|")[0] + fold(page.h1())
         )
         self.sections = {s.section: _section_info(page, s.section) for s in page.segments}
-        self.subject = _subject(page)
         self.supernatant_aliases = _stem_aliases(page, self.sections, "supernatant")
         self.allogeneic_aliases = _stem_aliases(page, self.sections, "allogeneic")
+        self.subject = _subject(
+            page,
+            {
+                "stem_cell_allogeneic": self.allogeneic_aliases,
+                "culture_supernatant": self.supernatant_aliases,
+            },
+        )
 
     def stem_kind(self, sentence: str, match: TermMatch, section: _Section) -> str:
         """What a generic 「幹細胞」 mention means here: own cells, donor cells, or supernatant."""
@@ -158,6 +173,10 @@ def _not_an_offer(
     offer: bool,
 ) -> bool:
     if context.has("product", "sentence", sentence) or context.negated(sentence, match):
+        return True
+    if context.has("negation", "referral", sentence):
+        return True
+    if context.has("explanation", "sentence", sentence) and not offer:
         return True
     if context.is_component(sentence, match) or _source_of_product(sentence, match, matches):
         return True

@@ -12,18 +12,19 @@ APPROVAL_CLAIM = "approval_claim"
 
 
 def cell_free_as_regenerative(found: list[Candidate]) -> str | None:
-    """The quote presenting a cell-free modality as 再生医療, where no filed-type treatment shares the sentence.
+    """The best quote presenting a cell-free modality as 再生医療, where no filed-type treatment shares it.
 
     A sentence that lists stem cells and exosomes together as 再生医療 may mean the stem cells; only a
     sentence about cell-free treatments alone is clear enough to flag.
     """
-    for candidate in found:
-        if modality(candidate.modality).requires_filing or not candidate.regenerative:
-            continue
-        if any(modality(other).requires_filing for other in candidate.sentence_modalities):
-            continue
-        return candidate.quote
-    return None
+    qualifying = [
+        candidate
+        for candidate in found
+        if candidate.regenerative
+        and not modality(candidate.modality).requires_filing
+        and not any(modality(other).requires_filing for other in candidate.sentence_modalities)
+    ]
+    return max(qualifying, key=lambda c: c.score).quote if qualifying else None
 
 
 def approval_claim(page: VisiblePage) -> str | None:

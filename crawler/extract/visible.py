@@ -65,10 +65,13 @@ REGION_TOKENS = [
         ),
         "nav",
     ),
-    (re.compile(r"^(site|global|page)?[-_]?(header|head)$"), "header"),
-    (re.compile(r"^(site|global|page)?[-_]?(footer|foot)$|^copyright$"), "footer"),
+    (re.compile(r"^(site|global|l|common)?[-_]?(header|head)$"), "header"),
+    (re.compile(r"^(site|global|l|common)?[-_]?(footer|foot)$|^copyright$"), "footer"),
     (re.compile(r"^(sidebar|side|sidemenu|side-menu|aside)$"), "aside"),
 ]
+# <header>/<footer> inside an article or section head that content, not the site.
+SECTION_BOUND = frozenset({"header", "footer"})
+CONTENT_TAGS = ["article", "main", "section"]
 HIDDEN_CLASSES = frozenset({"hidden", "is-hidden", "d-none", "display-none", "u-hidden", "visually-hidden"})
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
@@ -146,7 +149,7 @@ def _region_of(tag: Tag) -> str:
     for node in [tag, *tag.parents]:
         if not isinstance(node, Tag):
             continue
-        if node.name in REGION_TAGS:
+        if node.name in REGION_TAGS and not (node.name in SECTION_BOUND and node.find_parent(CONTENT_TAGS)):
             return REGION_TAGS[node.name]
         tokens = [*(node.get("class") or []), str(node.get("id") or "")]
         for pattern, region in REGION_TOKENS:

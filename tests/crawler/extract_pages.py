@@ -22,6 +22,7 @@ URLS = {
     "extract_approval": "http://www.shinsaibashi-ange.example/stemcell/safety/",
     "extract_footer_only": "http://www.kanazawa-ekinishi.example/price/",
     "extract_exosome_regenerative": "http://www.sapporo-lumina.example/menu/exosome/",
+    "extract_explainer": "http://www.konosu-seikei.example/saisei/about/",
 }
 
 

@@ -28,6 +28,9 @@ EXPECTED = {
     "extract_approval": {"stem_cell"},
     "extract_footer_only": {"prp"},
     "extract_exosome_regenerative": {"exosome", "scaffold"},
+    # General explanation of the classes, a referral elsewhere, a treatment that ended, and an
+    # <article><header><h1> that is content, not the site header.
+    "extract_explainer": {"prp"},
 }
 
 
@@ -94,3 +97,8 @@ def test_regenerative_wording_is_recorded() -> None:
 
 def test_every_saved_page_has_a_url() -> None:
     assert set(EXPECTED) == set(URLS)
+
+
+def test_article_header_is_content() -> None:
+    claim = extraction("extract_explainer").claims[0]
+    assert claim.quote == "当院では、第三種再生医療等としてPRP療法を行っています（計画番号 PC3240777）。"

@@ -76,6 +76,7 @@ def test_regenerative_wording(text: str, expected: bool) -> None:
         ("細胞は厚生労働省の許可を受けた細胞培養加工施設で培養しています。", False),
         ("当院のレーザーは厚生労働省承認の医療機器です。", False),
         ("再生医療等提供計画を厚生労働省に提出し、受理されています。", False),
+        ("米国が承認した幹細胞製剤の研究も進んでいます。", False),
     ],
 )
 def test_approval_claims(text: str, expected: bool) -> None:
