@@ -2,7 +2,8 @@
 
 Blocking by prefecture, then per prefecture a rapidfuzz `cdist` of the query's brand cores against
 the facilities' cores (and of their phonetic keys, so ORCHID meets オーキッド), keeping the best few;
-plus every facility at the same street block and every facility owning a plan number the site cites.
+plus every facility at the same street block, a few with the very same brand anywhere (so a report
+can show why they are not this clinic) and every facility owning a plan number the site cites.
 Built once per snapshot; `candidates_many` takes a whole run's queries at once.
 """
 
@@ -24,6 +25,7 @@ PHONETIC_TOP = 4  # best facilities by phonetic key per query
 NAME_CUTOFF = 50  # rapidfuzz ratio (0–100) below which a name is not a candidate
 SAME_BRAND = 90  # every facility this close by name is a candidate (chains), up to SAME_BRAND_CAP
 SAME_BRAND_CAP = 40
+SAME_BRAND_ELSEWHERE = 5  # facilities with the very same brand core in other prefectures
 STREET_CAP = 30  # most facilities taken from one street block
 NATIONWIDE = "*"
 
@@ -41,6 +43,7 @@ class CandidateIndex:
         self._members: dict[str, list[int]] = defaultdict(list)
         self._streets: dict[tuple[str, str, tuple[str, ...]], list[int]] = defaultdict(list)
         self._plans: dict[str, list[int]] = defaultdict(list)
+        self._cores_anywhere: dict[str, list[int]] = defaultdict(list)
         for position, facility in enumerate(self.facilities):
             self._members[facility.address.prefecture or facility.prefecture].append(position)
             self._members[NATIONWIDE].append(position)
@@ -48,6 +51,8 @@ class CandidateIndex:
                 self._streets[_street_key(facility.address)].append(position)
             for number in facility.plan_numbers:
                 self._plans[number].append(position)
+            if facility.fields.core:
+                self._cores_anywhere[facility.fields.core].append(position)
         self._cores = {key: [self.facilities[i].fields.core for i in members] for key, members in self._members.items()}
         self._keys = {key: [_phonetic(core) for core in cores] for key, cores in self._cores.items()}
 
@@ -70,6 +75,9 @@ class CandidateIndex:
                         found[index][position] = None
             for number in query.plan_numbers:
                 for position in self._plans.get(number, []):
+                    found[index][position] = None
+            for name in query.names:  # the same brand elsewhere: shown as rejected, so "unfiled" explains itself
+                for position in self._cores_anywhere.get(name.core, [])[:SAME_BRAND_ELSEWHERE]:
                     found[index][position] = None
         for prefecture, members in groups.items():
             self._name_block(prefecture, [queries[i] for i in members], [found[i] for i in members])

@@ -18,6 +18,7 @@ from matcher.names import NameFields, place_kind
 from matcher.phonetic import phonetic_similarity
 
 GENERIC_TYPE = "generic"
+OWN_NAME_AGREES = 0.85  # as score.BRAND_AGREES: the site's own name is this brand
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Facility:
 class Query:
     """What a site (or one branch of it) says about who it is, already normalised."""
 
-    names: tuple[NameFields, ...]
+    names: tuple[NameFields, ...]  # every name the site gives, any source
     addresses: tuple[Address, ...] = ()
     phones: frozenset[str] = frozenset()
     plan_numbers: frozenset[str] = frozenset()
@@ -47,6 +48,7 @@ class Query:
     opendata_address: Address | None = None
     branch: str | None = None
     branch_places: frozenset[str] = frozenset()
+    own_names: tuple[NameFields, ...] = ()  # names from the site's header data (JSON-LD, og, title, seed)
 
 
 @dataclass
@@ -68,6 +70,13 @@ class Pair:
             if rank > best_rank:
                 best, best_rank = (name, value), rank
         return best
+
+    @property
+    def own_name_agrees(self) -> bool:
+        """False when the site states its own name and that name is not this facility's brand."""
+        if not self.query.own_names:
+            return True
+        return any(core_similarity(name, self.facility.fields) >= OWN_NAME_AGREES for name in self.query.own_names)
 
     @cached_property
     def street_value(self) -> float | None:

@@ -25,7 +25,9 @@ from matcher.query import make_facility, make_query
 from matcher.score import ACCEPTED, Decision, Scored, decide, score_pair
 
 # Which name fact to show first: structured data names the clinic more reliably than a title.
-SOURCE_ORDER = ("jsonld", "og", "seed", "opendata", "footer", "table", "title", "alt", "text")
+SOURCE_ORDER = ("jsonld", "og", "seed", "opendata", "title", "alt", "footer", "table", "text")
+# Where the site names itself; footers, tables and body text may also name sister clinics.
+OWN_SOURCES = ("jsonld", "og", "seed", "opendata", "title", "alt")
 
 
 @dataclass
@@ -141,41 +143,61 @@ def _judgements_by_site(session: Session) -> dict[str, list[Judgement]]:
     return grouped
 
 
-def _values(facts: list[IdentityFact], kind: str, branch: str | None = None, any_branch: bool = False) -> list[str]:
-    chosen = [f for f in facts if f.kind == kind and (any_branch or f.branch == branch)]
+def _values(
+    facts: list[IdentityFact], kind: str, branch: str | None = None, any_branch: bool = False,
+    sources: tuple[str, ...] | None = None,
+) -> list[str]:
+    chosen = [
+        f for f in facts
+        if f.kind == kind and (any_branch or f.branch == branch) and (sources is None or f.source in sources)
+    ]
     chosen.sort(key=lambda f: SOURCE_ORDER.index(f.source) if f.source in SOURCE_ORDER else len(SOURCE_ORDER))
     return list(dict.fromkeys(f.value for f in chosen if f.value))
+
+
+def _names(facts: list[IdentityFact], site: Site, branch: str | None, whole: bool) -> tuple[list[str], list[str]]:
+    """(own names, secondary names) of the clinic or one branch; names of other branches left out."""
+    label = compact(branch).removesuffix("院") if branch else None
+
+    def ours(name: str) -> bool:
+        return whole or split_name(name).branch in (None, label)
+
+    own = [n for n in _values(facts, "name", branch, any_branch=True, sources=OWN_SOURCES) if ours(n)]
+    own += [site.seed_name] if site.seed_name else []
+    secondary = [n for n in _values(facts, "name", branch, any_branch=True) if n not in own and ours(n)]
+    return own, secondary
 
 
 def site_jobs(crawl: SiteCrawl, facts: list[IdentityFact]) -> list[_Job]:
     """The clinic-wide query and one query per branch the facts name."""
     site: Site = crawl.site
-    names = _values(facts, "name") + [name for name in (site.seed_name,) if name]
     corporations = _values(facts, "corporation", any_branch=True)
     branches = list(dict.fromkeys([*(f.branch for f in facts if f.branch), *_values(facts, "branch", any_branch=True)]))
+    own, secondary = _names(facts, site, None, whole=True)
     whole = make_query(
-        names,
+        own,
         addresses=_values(facts, "address", any_branch=True),
         phones=_values(facts, "phone", any_branch=True),
         plan_numbers=_values(facts, "plan_number", any_branch=True),
         corporations=corporations,
         opendata_name=site.opendata_name,
         opendata_address=site.opendata_address,
+        secondary_names=secondary,
     )
     whole = _with_branch_places(whole, branches)
-    jobs = [_Job(crawl, None, whole, _shown(names, facts, None, True, site))]
+    jobs = [_Job(crawl, None, whole, _shown(own + secondary, facts, None, True, site))]
     for branch in branches:
-        label = compact(branch).removesuffix("院")
-        own = [name for name in names if split_name(name).branch in (None, label)]  # not another branch's name
+        own, secondary = _names(facts, site, branch, whole=False)
         query = make_query(
-            [*own, *(f"{name} {branch}" for name in own)],
+            [*own, *(f"{name} {branch}" for name in own if split_name(name).branch is None)],
             addresses=_values(facts, "address", branch),
             phones=_values(facts, "phone", branch),
             plan_numbers=_values(facts, "plan_number", branch),
             corporations=corporations,
             branch=branch,
+            secondary_names=secondary,
         )
-        jobs.append(_Job(crawl, branch, query, _shown(names, facts, branch, False, site)))
+        jobs.append(_Job(crawl, branch, query, _shown(own + secondary, facts, branch, False, site)))
     return jobs
 
 

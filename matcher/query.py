@@ -42,9 +42,15 @@ def make_query(
     opendata_name: str | None = None,
     opendata_address: str | None = None,
     branch: str | None = None,
+    secondary_names: Iterable[str] = (),
 ) -> Query:
-    """A Query from what a site says (several candidate names and addresses are fine)."""
-    parsed_names = name_variants([*names, *([opendata_name] if opendata_name else [])])
+    """A Query from what a site says (several candidate names and addresses are fine).
+
+    `names` are the site's own (header data, title, seed); `secondary_names` come from footers, tables
+    and body text, where a sister clinic may be named too: a match through them alone is a review.
+    """
+    own = [*names, *([opendata_name] if opendata_name else [])]
+    parsed_names = name_variants([*own, *secondary_names])
     parsed_addresses = tuple(
         parse_address(text, prefecture) for text in [*addresses, *([opendata_address] if opendata_address else [])]
     )
@@ -60,6 +66,7 @@ def make_query(
         opendata_address=parse_address(opendata_address, prefecture) if opendata_address else None,
         branch=label,
         branch_places=frozenset(branch_places(label)) if label else frozenset(),
+        own_names=name_variants(own) if secondary_names else (),
     )
 
 

@@ -86,6 +86,15 @@ def score_pair(query: Query, facility: Facility) -> Scored:
 
 def verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
     """accepted / review / rejected for one candidate, and one sentence saying why."""
+    cited = values["plan_number_cited"] == 1.0
+    verdict, why = _verdict_of(pair, values)
+    if verdict == ACCEPTED and not cited and not pair.own_name_agrees:
+        own = pair.query.own_names[0].raw
+        return REVIEW, f"{why}, but only through a name in the footer or text; the site calls itself {own}"
+    return verdict, why
+
+
+def _verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
     brand = values["brand_similarity"] or 0.0
     street = values["street_agreement"]
     municipality = values["municipality_agreement"]
@@ -121,7 +130,10 @@ def _conflict(pair: Pair, values: dict[str, float | None]) -> str | None:
     if values["branch_agreement"] == -1.0:
         return f"branch conflict ({pair.notes.get('branch', 'different branches')})"
     if values["municipality_agreement"] == -1.0:
-        return "the facility is in another municipality"
+        prefectures = {address.prefecture for address in pair.query.addresses}
+        if pair.facility.address.prefecture not in prefectures:
+            return f"the facility is in another prefecture ({pair.facility.prefecture})"
+        return f"the facility is in another municipality ({pair.facility.address.municipality})"
     street = values["street_agreement"]
     if street == -1.0:
         return "the facility is at another street address"

@@ -106,6 +106,17 @@ def test_verdicts() -> None:
     assert verdict("みらい美容クリニック", plan_numbers=["PB3240001"]) == ACCEPTED
 
 
+def test_a_sister_clinic_named_only_in_the_footer_is_not_matched() -> None:
+    sister = make_facility(5, "ひまわり整形外科", "東京都", "中央区銀座一丁目1番1号 2階")
+    query = make_query(
+        ["セレナクリニック"], ["東京都中央区築地2-2-2", "東京都中央区銀座1-1-1 2F"], secondary_names=["ひまわり整形外科"]
+    )
+    scored = score_pair(query, sister)
+    assert scored.verdict == REVIEW
+    assert "footer" in scored.why
+    assert score_pair(make_query(["ひまわり整形外科"], ["東京都中央区銀座1-1-1"]), sister).verdict == ACCEPTED
+
+
 def test_decision_groups_filings_of_one_clinic_and_reports_the_margin() -> None:
     twice = make_facility(3, "みらいクリニック銀座院", "東京都", "中央区銀座3-2-1")
     other = make_facility(4, "みらいクリニック 新宿院", "東京都", "新宿区新宿三丁目2番1号")
