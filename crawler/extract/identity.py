@@ -176,10 +176,11 @@ def addresses(text: str) -> Iterator[tuple[str, str]]:
         yield value, _raw(text, offsets, raw_start, end)
 
 
-def plan_numbers(text: str) -> Iterator[str]:
-    """Plan numbers (P + A/B/C + 7 digits) in folded text, upper-cased."""
-    for match in PLAN_NUMBER.finditer(text):
-        yield match.group(0).upper()
+def plan_numbers(text: str) -> Iterator[tuple[str, str]]:
+    """(upper-cased, as written) for every plan number (P + A/B/C + 7 digits, full-width too) in the text."""
+    folded, offsets = fold_with_offsets(text)
+    for match in PLAN_NUMBER.finditer(folded):
+        yield match.group(0).upper(), _raw(text, offsets, match.start(), match.end())
 
 
 def _title_name(title: str) -> str | None:
@@ -318,7 +319,11 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
             facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(line)]
             if not fax_cell:
                 facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(line)]
-            facts += [Fact("plan_number", v, v, source, quote) for v in plan_numbers(folded)]
+            # A plan number belongs to a branch only on its page or beside its name, never by mere order.
+            plan_branch = page_branch or branch_name(folded)
+            facts += [
+                Fact("plan_number", v, raw, source, quote, plan_branch) for v, raw in plan_numbers(line)
+            ]
             corp = corporation(folded)
             if corp:
                 facts.append(Fact("corporation", corp[0], corp[1], source, quote))

@@ -34,8 +34,9 @@ def test_jsonld_telephone_in_international_form_is_not_taken_as_local() -> None:
 
 def test_full_width_plan_number_is_normalised() -> None:
     assert values("extract_adipose_stemcell", "plan_number") == {"PB3240123", "PC3230456"}
-    quote = next(f.quote for f in facts("extract_adipose_stemcell", "plan_number") if f.value == "PB3240123")
-    assert "ＰＢ３２４０１２３" in quote
+    plan = next(f for f in facts("extract_adipose_stemcell", "plan_number") if f.value == "PB3240123")
+    assert plan.value_raw == "ＰＢ３２４０１２３"
+    assert plan.value_raw in plan.quote
 
 
 def test_footer_only_identity() -> None:
@@ -140,3 +141,9 @@ def test_normalise_phone(text: str, expected: str | None) -> None:
 )
 def test_looks_like_clinic(text: str, expected: bool) -> None:
     assert looks_like_clinic(text) is expected
+
+
+def test_plan_number_on_a_branch_page_belongs_to_the_branch() -> None:
+    [plan] = facts("extract_branch_page", "plan_number")
+    assert (plan.value, plan.branch) == ("PB3250311", "横浜院")
+    assert {f.branch for f in facts("extract_adipose_stemcell", "plan_number")} == {None}
