@@ -306,6 +306,7 @@ class ClinicsSpider(scrapy.Spider):
             yield item
             return
         html, item.encoding = decode_bytes(response.body, content_type)
+        html = html.replace("\x00", "")  # stray NUL bytes: PostgreSQL text cannot hold them
         try:
             item.extraction = self.extract_page(html, response.url)
             item.title = item.extraction.title or None

@@ -141,7 +141,7 @@ def test_euc_jp_site_without_declaration_is_sniffed(crawled: dict[str, Any]) -> 
     pages = _pages_of(crawled, "eucjp-clinic.example")
     assert sorted(pages) == ["/", "/about.html", "/menu/prp.html"]
     assert pages["/menu/prp.html"].encoding == "euc_jis_2004"
-    assert pages["/menu/prp.html"].title == "ＰＲＰ皮膚再生療法｜大宮美容皮膚科"
+    assert pages["/menu/prp.html"].title == "ＰＲＰ皮膚再生療法｜大宮美容皮膚科"  # a NUL byte dropped
 
 
 def test_extraction_failure_is_the_pages_error_not_the_crawls(crawled: dict[str, Any]) -> None:
