@@ -1,11 +1,11 @@
 """Which pages of one clinic site to fetch, in what order, and where to stop.
 
 A plain object per site, so the bounds are tested without a reactor: same site only (host equal
-modulo a leading `www.`), each page once (fragment, tracking parameters, trailing slash and
-index.html ignored), at most `max_queries_per_path` distinct query strings per path (calendars and
-searches multiply endlessly; queries that only name a content page, ?page_id=34, are exempt), at
-most `max_depth` links from the seed and `max_pages` requests. The best-scoring links leave first.
-"""
+modulo a leading `www.`; on a shared blog host, below the seed's own path), each page once
+(fragment, tracking parameters, trailing slash and index.html ignored), at most
+`max_queries_per_path` distinct query strings per path (calendars and searches multiply endlessly;
+queries that only name a content page, ?page_id=34, are exempt), at most `max_depth` links from the
+seed and `max_pages` requests. The best-scoring links leave first."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.linkrank import is_never_html, link_score, names_a_content_page
+from crawler.linkrank import is_never_html, link_score, names_a_content_page, site_prefix
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|_ga|mc_cid|mc_eid|ref)$", re.IGNORECASE)
 _INDEX_FILE = re.compile(r"/index\.(html?|php|asp|aspx|jsp|cgi)$", re.IGNORECASE)
@@ -74,7 +74,12 @@ class SiteFrontier:
         self.adopt_host(self.seed_url)
 
     def is_same_site(self, url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https") and bare_host(url) in self.hosts
+        """On one of the site's hosts (and, on a shared host such as ameblo.jp, below the seed's path)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or bare_host(url) not in self.hosts:
+            return False
+        prefix = site_prefix(self.seed_url)
+        return prefix is None or f"{parts.path.rstrip('/')}/".startswith(prefix)
 
     def adopt_host(self, url: str) -> None:
         """Treat the host of `url` as this site's, and request its pages there (the seed went there)."""

@@ -42,3 +42,14 @@ def is_never_html(url: str) -> bool:
     """True for links to files (PDF, images, archives, media…) that are not worth requesting."""
     _, extensions = _vocabulary()
     return urlsplit(url).path.lower().endswith(extensions)
+
+
+def site_prefix(url: str) -> str | None:
+    """For a URL on a shared host (ameblo.jp/<blog>/…), the path prefix that is one site; else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    depth = _data()["shared_hosts"].get(host)
+    if depth is None:
+        return None
+    segments = [segment for segment in parts.path.split("/") if segment][:depth]
+    return "/" + "".join(f"{segment}/" for segment in segments)

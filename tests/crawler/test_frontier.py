@@ -158,3 +158,17 @@ def test_queries_naming_content_pages_are_not_capped() -> None:
     frontier.offer("http://www.clinic.example/?page_id=3&month=2", "", 1)  # a calendar parameter too
     assert len(_drain(frontier)) == 13
     assert frontier.trapped_paths == []
+
+
+def test_a_seed_on_a_shared_blog_host_stays_in_its_own_blog() -> None:
+    frontier = SiteFrontier("https://ameblo.jp/ginza-hifuka/", max_pages=40, max_depth=3)
+    frontier.take_seed()
+    for url in [
+        "https://ameblo.jp/ginza-hifuka/entry-12345.html",
+        "https://ameblo.jp/ginza-hifuka",
+        "https://ameblo.jp/other-stem-cell-clinic/entry-1.html",
+        "https://ameblo.jp/",
+        "https://ameblo.jp/ginza-hifuka-2/",
+    ]:
+        frontier.offer(url, "", 1)
+    assert _drain(frontier) == ["https://ameblo.jp/ginza-hifuka/entry-12345.html"]
