@@ -5,7 +5,8 @@ modulo a leading `www.`; on a shared blog host, below the seed's own path), each
 (fragment, tracking parameters, trailing slash and index.html ignored), at most
 `max_queries_per_path` distinct query strings per path (calendars and searches multiply endlessly;
 queries that only name a content page, ?page_id=34, are exempt), at most `max_depth` links from the
-seed and `max_pages` requests. The best-scoring links leave first."""
+seed and `max_pages` requests. The best-scoring links leave first.
+"""
 
 from __future__ import annotations
 
