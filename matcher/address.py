@@ -58,6 +58,11 @@ def _kyoto_directions() -> re.Pattern[str]:
     return re.compile(f"^.*(?:{words})(?:[{_KANJI_NUMBER}\\d]+丁目)?")
 
 
+def same_prefecture(left: str, right: str) -> bool:
+    """東京 and 東京都, 大阪 and 大阪府 name the same prefecture."""
+    return fold(left).rstrip("都道府県") == fold(right).rstrip("都道府県")
+
+
 def kanji_to_int(text: str) -> int:
     """Value of a kanji numeral such as 二十三 or 百五; plain digit strings (一二) read positionally."""
     digits = _kanji_digits()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Judgement, RegistryFacility, Site
+from matcher.address import same_prefecture
 from matcher.normalise import compact
 
 VERDICTS = ("confirm", "reject")
@@ -31,7 +32,7 @@ def applies_to(judgement: Judgement, facility_name: str, prefecture: str) -> boo
     """True when the judgement names this facility (and its prefecture, when it gives one)."""
     if facility_key(judgement.facility) != facility_key(facility_name):
         return False
-    return judgement.prefecture is None or judgement.prefecture == prefecture
+    return judgement.prefecture is None or same_prefecture(judgement.prefecture, prefecture)
 
 
 def find_site(session: Session, site: str) -> Site:
@@ -56,7 +57,8 @@ def matching_facilities(session: Session, snapshot_id: int, facility: str, prefe
     key = facility_key(facility)
     return [
         row for row in rows
-        if key in (facility_key(row.name), facility_key(row.name_raw)) and prefecture in (None, row.prefecture)
+        if key in (facility_key(row.name), facility_key(row.name_raw))
+        and (prefecture is None or same_prefecture(prefecture, row.prefecture))
     ]
 
 
@@ -76,7 +78,9 @@ def judge(
         raise JudgementError("facility name is empty; give it as filed in the registry")
     now = datetime.now(UTC)
     for earlier in active_judgements(session, seed_url):
-        if facility_key(earlier.facility) == facility_key(facility) and earlier.prefecture == prefecture:
+        if facility_key(earlier.facility) == facility_key(facility) and same_prefecture(
+            earlier.prefecture or "", prefecture or ""
+        ):
             earlier.undone_at = now
     judgement = Judgement(
         site_seed_url=seed_url, facility=facility.strip(), prefecture=prefecture, verdict=verdict, note=note, who=who

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import RegistryPlan
+from matcher.address import same_prefecture
 from matcher.link import load_facilities
 from matcher.query import make_query
 from matcher.score import score_pair
@@ -25,7 +26,9 @@ def search_registry(
     match decision.
     """
     query = make_query([name])
-    facilities = [f for f in load_facilities(session, snapshot_id) if prefecture in (None, f.prefecture)]
+    facilities = [
+        f for f in load_facilities(session, snapshot_id) if prefecture is None or same_prefecture(prefecture, f.prefecture)
+    ]
     scored = [score_pair(query, facility) for facility in facilities]
     scored = [item for item in scored if (item.value("brand_similarity") or 0.0) >= MIN_BRAND]
     scored.sort(key=lambda item: (-item.score, item.facility.id))

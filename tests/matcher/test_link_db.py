@@ -216,3 +216,6 @@ def test_search_registry_finds_branches_with_plans(session_factory: sessionmaker
     assert results[0]["plans"][0]["plan_number"] in ("PB5230001", "PB5240002")
     assert results[0]["plans"][0]["modalities"] == ["stem_cell"]
     assert all("ひまわり" not in result["facility"] for result in results)
+    with session_factory() as session:
+        in_kyoto = search_registry(session, world["snapshot"], "セレナクリニック", prefecture="京都")
+    assert [result["prefecture"] for result in in_kyoto] == ["京都府"]
