@@ -50,7 +50,7 @@ class _Section:
 
 def _section_info(page: VisiblePage, section: int) -> _Section:
     text = fold(page.section_text(section))
-    heading = fold(next((s.heading for s in page.segments if s.section == section), ""))
+    heading = fold(page.section_heading(section))
     return _Section(
         text=text,
         news=context.has("news", "heading", heading),
@@ -108,7 +108,9 @@ class _PageRules:
         self.comparison_page = context.has(
             "comparison", "heading", fold(page.title).split("|")[0] + fold(page.h1())
         )
-        self.sections = {s.section: _section_info(page, s.section) for s in page.segments}
+        self.sections = {
+            section: _section_info(page, section) for section in {s.section for s in page.segments}
+        }
         self.supernatant_aliases = _stem_aliases(page, self.sections, "supernatant")
         self.allogeneic_aliases = _stem_aliases(page, self.sections, "allogeneic")
         self.subject = _subject(

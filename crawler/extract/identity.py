@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,7 @@ def normalise_phone(text: str) -> str | None:
     return digits if digits.startswith("0") and len(digits) in (10, 11) else None
 
 
+@lru_cache(maxsize=64)
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """`fold(text)` built character by character, with the raw offset of each folded character.
 
@@ -136,12 +137,17 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     folded: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
-        piece = " " if char.isspace() else fold(char)
+        piece = _fold_char(char)
         if piece == " " and (not folded or folded[-1] == " "):
             continue
         folded.extend(piece)
         offsets.extend([index] * len(piece))
     return "".join(folded), offsets
+
+
+@cache
+def _fold_char(char: str) -> str:
+    return " " if char.isspace() else fold(char)
 
 
 def _raw(text: str, offsets: list[int], start: int, end: int) -> str:
@@ -316,6 +322,11 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
             current = named or current
             branch_at[id(segment)] = current
             source, quote = _source_of(segment), _quote(line)
+            corp = corporation(folded)
+            if corp:
+                facts.append(Fact("corporation", corp[0], corp[1], source, quote))
+            if not re.search(r"\d", folded):
+                continue  # addresses, phones and plan numbers all have digits
             facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(line)]
             if not fax_cell:
                 facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(line)]
@@ -324,9 +335,6 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
             facts += [
                 Fact("plan_number", v, raw, source, quote, plan_branch) for v, raw in plan_numbers(line)
             ]
-            corp = corporation(folded)
-            if corp:
-                facts.append(Fact("corporation", corp[0], corp[1], source, quote))
     return facts, branch_at
 
 

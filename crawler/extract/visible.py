@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
@@ -120,9 +121,18 @@ class VisiblePage:
 
     def section_text(self, section: int) -> str:
         """The heading and every segment of one section, joined: the context of a sentence."""
-        parts = [s.text for s in self.segments if s.section == section]
-        heading = next((s.heading for s in self.segments if s.section == section), "")
+        heading, parts = self._sections.get(section, ("", []))
         return "\n".join([heading, *parts] if heading and heading not in parts else parts)
+
+    def section_heading(self, section: int) -> str:
+        return self._sections.get(section, ("", []))[0]
+
+    @cached_property
+    def _sections(self) -> dict[int, tuple[str, list[str]]]:
+        grouped: dict[int, tuple[str, list[str]]] = {}
+        for segment in self.segments:
+            grouped.setdefault(segment.section, (segment.heading, []))[1].append(segment.text)
+        return grouped
 
 
 def _is_hidden(tag: Tag) -> bool:
@@ -145,17 +155,24 @@ def _drop_invisible(soup: BeautifulSoup) -> None:
             tag.decompose()
 
 
-def _region_of(tag: Tag) -> str:
-    for node in [tag, *tag.parents]:
-        if not isinstance(node, Tag):
-            continue
-        if node.name in REGION_TAGS and not (node.name in SECTION_BOUND and node.find_parent(CONTENT_TAGS)):
-            return REGION_TAGS[node.name]
-        tokens = [*(node.get("class") or []), str(node.get("id") or "")]
-        for pattern, region in REGION_TOKENS:
-            if any(pattern.search(token.lower()) for token in tokens if token):
-                return region
-    return "main"
+def _region_of(tag: Tag, known: dict[int, str] | None = None) -> str:
+    """The page region a tag sits in: its own marker, else its parent's; `known` caches per element."""
+    known = {} if known is None else known
+    if id(tag) not in known:
+        parent = tag.parent
+        own = _own_region(tag)
+        known[id(tag)] = own or (_region_of(parent, known) if isinstance(parent, Tag) else "main")
+    return known[id(tag)]
+
+
+def _own_region(node: Tag) -> str | None:
+    if node.name in REGION_TAGS and not (node.name in SECTION_BOUND and node.find_parent(CONTENT_TAGS)):
+        return REGION_TAGS[node.name]
+    tokens = [*(node.get("class") or []), str(node.get("id") or "")]
+    for pattern, region in REGION_TOKENS:
+        if any(pattern.search(token.lower()) for token in tokens if token):
+            return region
+    return None
 
 
 def _block_of(node: NavigableString) -> Tag:
@@ -170,6 +187,15 @@ def _source_spaces(text: str) -> str:
     Japanese characters, as browsers render 「培養上清液を⏎点滴で」."""
     text = CJK_BREAK.sub("", text)
     return re.sub(r"\s", " ", text)
+
+
+def _inside_link(node: NavigableString, block: Tag) -> bool:
+    parent = node.parent
+    while parent is not None and parent is not block:
+        if parent.name == "a":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _collapse(text: str) -> str:
@@ -192,16 +218,17 @@ def _segments(body: Tag) -> list[Segment]:
         runs[-1][1].append(_source_spaces(str(node)))
         size = len(node.strip())
         runs[-1][2][0] += size
-        runs[-1][2][1] += size if node.find_parent("a") is not None else 0
+        runs[-1][2][1] += size if _inside_link(node, block) else 0
     segments: list[Segment] = []
     section, heading = 0, ""
+    regions: dict[int, str] = {}
     for block, pieces, (chars, link_chars) in runs:
         text = _collapse("".join(pieces).replace("\n ", "\n"))
         if not text:
             continue
         if block.name in HEADING_TAGS:
             section, heading = section + 1, text.replace("\n", " ")
-        region = _region_of(block)
+        region = _region_of(block, regions)
         link_share = link_chars / chars if chars else 0.0
         if link_share >= MENU_LINK_SHARE and len(MENU_SEPARATORS.findall(text)) >= 2:
             region = "nav"
