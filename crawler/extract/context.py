@@ -64,7 +64,9 @@ def clause_at(sentence: str, position: int) -> tuple[int, int]:
 
 def negated(sentence: str, match: TermMatch) -> bool:
     """The clause denies offering the treatment: a negating verb follows it with only filler in between."""
-    _, end = clause_at(sentence, match.start)
+    start, end = clause_at(sentence, match.start)
+    if rule("negation", "heading").search(sentence, start, match.start):
+        return True
     for verb in rule("negation", "clause").finditer(sentence, match.end, end):
         between = sentence[match.end : verb.start()]
         for other in find_terms(between):

@@ -22,6 +22,10 @@ def first(sentence: str, modality: str) -> tuple[str, object]:
         ("幹細胞を添加する「セル豊胸」は当院では行っていません。", "svf"),
         ("酵素で幹細胞を分離・濃縮する処理（いわゆるセル豊胸・SVF）は行っていません。", "stem_cell"),
         ("当院の治療は、上清液ではなく培養した細胞そのものを投与します。", "culture_supernatant"),
+        ("当院で扱っていない治療：幹細胞治療、PRP療法", "prp"),
+        ("NK細胞療法は2025年12月末で終了いたしました。", "immune_cell"),
+        ("幹細胞点滴は現在準備中です。", "stem_cell"),
+        ("PRP療法はしばらくお休みさせていただきます。", "prp"),
     ],
 )
 def test_denied(sentence: str, modality: str) -> None:
