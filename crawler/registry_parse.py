@@ -305,7 +305,10 @@ def parse_table(
         body = rows[index + 1 :]
     plans: list[RegistryRow] = []
     for tr in body:
-        row = _row_from_cells(_cells(tr), columns, plan_class, page_url)
+        cells = _cells(tr)
+        if all(cell.tag == "th" for cell in cells):
+            continue  # the header repeated inside a long table
+        row = _row_from_cells(cells, columns, plan_class, page_url)
         if row is not None:
             if header is None and row.committee and "委員会" not in row.committee:
                 row.committee = None  # position 6 is unverified: keep only what names a committee

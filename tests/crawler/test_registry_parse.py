@@ -325,3 +325,11 @@ def test_empty_prefecture_cell_is_taken_from_the_address() -> None:
     )
     row = parse_list_page(html, BASE + "2", 2, BASE + "2").rows[0]
     assert (row.prefecture, row.address) == ("北海道", "札幌市中央区北1条西5丁目")
+
+
+def test_header_repeated_inside_the_table_is_not_a_plan() -> None:
+    header = "<tr><th>医療機関名</th><th>都道府県</th><th>所在地</th><th>再生医療等の名称</th></tr>"
+    plan = "<tr><td>札幌ひざクリニック</td><td>北海道</td><td>札幌市中央区</td><td>PRP療法</td></tr>"
+    page = parse_list_page(f"<table>{header}{plan}{header}{plan}</table>", BASE + "2", 2, BASE + "2")
+    assert [row.facility for row in page.rows] == ["札幌ひざクリニック", "札幌ひざクリニック"]
+    assert page.skipped_rows == 1
