@@ -89,7 +89,7 @@ def print_summary(summary: SnapshotSummary, out: IO[str] | None = None) -> None:
         print(f"  {name}: {summary.class_counts.get(plan_class, 0)}", file=out)
     if summary.skipped_rows:
         print(
-            f"  ({summary.skipped_rows} table rows without a facility or treatment name were skipped)",
+            f"  ({summary.skipped_rows} table rows were not plans, e.g. notes or repeated headers)",
             file=out,
         )
     if summary.previous_id is None:
