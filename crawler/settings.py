@@ -4,7 +4,9 @@ BOT_NAME = "clinicwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "clinicwatch/0.1 (+https://github.com/clinicwatch/clinicwatch; regenerative-medicine registry check)"
+USER_AGENT = (
+    "clinicwatch/0.1 (+https://github.com/clinicwatch/clinicwatch; regenerative-medicine registry check)"
+)
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 32
