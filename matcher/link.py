@@ -246,12 +246,14 @@ def _decide_with_judgements(
             applied["rejected"].append(_judgement_json(judgement, facility))
             continue
         if judgement is not None and _confirm_applies(job, result):
-            result.verdict, result.why = ACCEPTED, f"confirmed by {judgement.who}" + (
-                f": {judgement.note}" if judgement.note else ""
-            )
+            note = f": {judgement.note}" if judgement.note else ""
+            result.verdict, result.why, result.score = ACCEPTED, f"confirmed by {judgement.who}{note}", 1.0
             applied["confirmed"].append(_judgement_json(judgement, facility))
         scored.append(result)
     decision = decide(scored)
+    if applied["confirmed"] and decision.decision != "match":  # an analyst's confirm outranks a close runner-up
+        ids = [item["facility_id"] for item in applied["confirmed"]]
+        decision = replace(decision, decision="match", facility_ids=ids, reason=f"confirmed by an analyst: {decision.reason}")
     return decision, (applied if applied["confirmed"] or applied["rejected"] else None)
 
 

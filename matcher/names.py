@@ -164,8 +164,8 @@ def _leading_place(brand: str, spaced: str) -> tuple[str | None, str]:
     return None, brand
 
 
-def _split_facility(facility: str) -> tuple[str, str, set[str], str | None, set[str]]:
-    """(brand spaced, core, places, branch, type kinds) of a facility name."""
+def _split_facility(facility: str) -> tuple[str, set[str], str | None, set[str]]:
+    """(core, places, branch, type kinds) of a facility name."""
     text = compact(facility)
     types: set[str] = set()
     branch: str | None = None
@@ -176,7 +176,7 @@ def _split_facility(facility: str) -> tuple[str, str, set[str], str | None, set[
         types.add(kind)
         tail, brand = text[end:], text[:start]
         if tail.endswith("院") and len(tail) >= 2:
-            branch = tail[:-1] if len(tail) > 2 or tail not in ("本院", "分院") else tail
+            branch = tail if tail in PLACELESS_BRANCHES else tail[:-1]
         elif tail in _places():
             branch = tail
         else:
@@ -186,12 +186,11 @@ def _split_facility(facility: str) -> tuple[str, str, set[str], str | None, set[
         branch, brand = label, text[: -len(label) - 1]
     brand, more_types = _strip_type_words(brand)
     types |= more_types
-    spaced = _brand_spaced(facility, brand)
-    place, core = _leading_place(brand, spaced)
+    place, core = _leading_place(brand, _brand_spaced(facility, brand))
     places = branch_places(branch) if branch else set()
     if place:
         places.add(place)
-    return spaced, core, places, branch, types
+    return core, places, branch, types
 
 
 def _brand_spaced(facility: str, brand: str) -> str:
@@ -205,7 +204,7 @@ def split_name(raw: str) -> NameFields:
     text = fold(_expand_abbreviations(raw))
     legal_form, rest = split_legal_form(text)
     corporation, facility = split_corporation(rest, legal_form is not None)
-    _, core, places, branch, types = _split_facility(facility)
+    core, places, branch, types = _split_facility(facility)
     return NameFields(
         raw=raw,
         legal_form=legal_form,
