@@ -38,6 +38,8 @@ from db.session import DatabaseError, open_database, transaction
 
 CHANGE_FIELDS = ("facility", "prefecture", "address", "treatment", "accepted_on")
 MAX_PROBLEMS_SHOWN = 5
+# A class this small can lose a third of its rows in a normal week; below this only the total counts.
+MIN_CLASS_ROWS_FOR_DROP = 50
 
 
 def crawl_order(rows: list[RegistryRow]) -> list[RegistryRow]:
@@ -74,24 +76,42 @@ def guard_problems(
     rows: list[RegistryRow], pages: list[dict[str, Any]], previous: RegistrySnapshot | None, max_drop: float
 ) -> list[str]:
     """Why this crawl does not look like the whole registry: no rows, a page missing, a large drop."""
-    problems = []
-    if not rows:
-        problems.append("registry: no plan rows were read")
+    problems = [] if rows else ["registry: no plan rows were read"]
     counts = Counter(row.plan_class for row in rows)
+    problems += _announced_total_problems(counts, pages)
+    if previous is not None and rows:
+        problems += _drop_problems(counts, previous, max_drop)
+    return problems
+
+
+def _announced_total_problems(counts: Counter[int], pages: list[dict[str, Any]]) -> list[str]:
+    """A class whose pages announce a total (全52件) that the rows read do not reach: a page is missing."""
+    problems = []
     for plan_class in sorted({page["class"] for page in pages}):
         class_pages = [page for page in pages if page["class"] == plan_class]
-        announced = max((p["declared_total"] or 0 for p in class_pages), default=0)
+        announced = max((page["declared_total"] or 0 for page in class_pages), default=0)
         if announced and counts[plan_class] != announced:
             problems.append(
                 f"registry list {class_pages[0]['url']}: read {counts[plan_class]} rows over "
                 f"{len(class_pages)} page(s) but the list announces 全{announced}件"
             )
-    if previous is not None and previous.row_count > 0 and rows:
-        drop = (previous.row_count - len(rows)) / previous.row_count
+    return problems
+
+
+def _drop_problems(counts: Counter[int], previous: RegistrySnapshot, max_drop: float) -> list[str]:
+    """Rows fewer than the previous good snapshot's by more than max_drop, in total or in a large class."""
+    before = {"all": previous.row_count} | {
+        c: n for c, n in previous.class_counts.items() if n >= MIN_CLASS_ROWS_FOR_DROP
+    }
+    problems = []
+    for scope, old in before.items():
+        new = counts.total() if scope == "all" else counts[int(scope)]
+        drop = (old - new) / old if old else 0.0
         if drop > max_drop:
+            where = "registry" if scope == "all" else f"registry class {scope}"
             problems.append(
-                f"registry: {len(rows)} rows, {drop:.0%} fewer than the {previous.row_count} of snapshot "
-                f"{previous.id} (limit {max_drop:.0%})"
+                f"{where}: {new} rows, {drop:.0%} fewer than the {old} of snapshot {previous.id} "
+                f"(limit {max_drop:.0%})"
             )
     return problems
 

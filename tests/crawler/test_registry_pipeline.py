@@ -199,3 +199,24 @@ def test_drop_beyond_the_limit_fails(session_factory: sessionmaker[Session]) -> 
 def test_failure_without_earlier_good_snapshot_says_so(session_factory: sessionmaker[Session]) -> None:
     _, error = store(session_factory, [], [], [])
     assert error == "registry: no plan rows were read; no earlier good snapshot to keep"
+
+
+def many_rows(plan_class: int, count: int) -> list[RegistryRow]:
+    template = copy_rows()[0]
+    letter = "ABC"[plan_class - 1]
+    return [
+        dataclasses.replace(template, plan_class=plan_class, plan_number=f"P{letter}{i:07d}")
+        for i in range(count)
+    ]
+
+
+def test_a_large_class_losing_rows_fails_even_when_the_total_holds(
+    session_factory: sessionmaker[Session],
+) -> None:
+    good_id, error = store(session_factory, many_rows(2, 60) + many_rows(3, 200), pages=[])
+    assert error is None
+    _, error = store(session_factory, many_rows(2, 30) + many_rows(3, 200), pages=[])
+    assert error is not None
+    assert error.startswith(
+        f"registry class 2: 30 rows, 50% fewer than the 60 of snapshot {good_id} (limit 30%)"
+    )
