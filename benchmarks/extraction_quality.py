@@ -7,7 +7,7 @@ with DIR/labels.json (`requires_filing` + `cell_free` per seed; `flags` for the 
 Prints precision/recall per modality, overall for the modalities that need a filing, per flag, and
 every false positive with its URL and quote, so a wrong claim can be read at once.
 
-    .venv/bin/python benchmarks/extraction_quality.py [DIR]      # DIR defaults to ../shared/devset
+    .venv/bin/python benchmarks/extraction_quality.py [DIR] [--labels FILE]   # DIR: ../shared/devset
 
 DIR layout: sites/<host>/..., seeds.csv (url,name), labels.json ({"sites": [{"seed", "requires_filing",
 "cell_free", "flags"}]}). The script fails with a message naming what is missing.
@@ -65,8 +65,7 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
-def load_labels(labelled_set: Path) -> dict[str, dict[str, object]]:
-    path = labelled_set / "labels.json"
+def load_labels(path: Path) -> dict[str, dict[str, object]]:
     if not path.is_file():
         raise SystemExit(f"{path}: missing; a labelled set needs labels.json, seeds.csv and sites/")
     return {site["seed"]: site for site in json.loads(path.read_text(encoding="utf-8"))["sites"]}
@@ -167,8 +166,11 @@ def report(labels: dict[str, dict[str, object]], results: dict[str, SiteResult])
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("labelled_set", nargs="?", type=Path, default=DEFAULT_SET, help="labelled set folder")
+    parser.add_argument(
+        "--labels", type=Path, help="labels file in the same format (default DIR/labels.json)"
+    )
     args = parser.parse_args()
-    labels = load_labels(args.labelled_set)
+    labels = load_labels(args.labels or args.labelled_set / "labels.json")
     with tempfile.TemporaryDirectory(prefix="cw-extraction-") as tmp:
         db_path = Path(tmp) / "extraction.db"
         crawl(args.labelled_set, db_path)
