@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.commands.common import add_crawl_arguments, add_db_argument, crawl_settings, open_db
 from clinicwatch.errors import UserError
+from clinicwatch.pipeline import fail_run, start_run
 from crawler.runner import CrawlFailed
 from crawler.seeds import SeedFileError, read_seeds
 from crawler.sites_job import CrawlSummary, crawl_sites
-from db.models import RUN_COMPLETE, RUN_FAILED, Run, utcnow
+from db.models import RUN_COMPLETE, Run, utcnow
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,23 +46,15 @@ def handle(args: argparse.Namespace) -> int:
             raise UserError(f"--{name.replace('_', '-')} {value}: must be at least 1")
     factory = open_db(args)
     db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
-    with factory.begin() as session:
-        # pid and host let the next `run` tell a killed crawl (interrupted) from a live one.
-        run = Run(
-            kind="crawl",
-            pid=os.getpid(),
-            args={"seeds": str(args.seeds.resolve()), "host": socket.gethostname(), **crawl_settings(args)},
-        )
-        session.add(run)
+    run = start_run(factory, "crawl", {"seeds": str(args.seeds.resolve()), **crawl_settings(args)})
     try:
         summary = crawl_sites(db_url, run.id, seeds, settings=crawl_settings(args))
     except CrawlFailed as exc:
-        _finish(factory, run.id, RUN_FAILED, errors=[{"step": "crawl", "error": str(exc)}])
+        fail_run(factory, run.id, "crawl", str(exc))
         raise UserError(f"run {run.id}: {exc}") from exc
-    _finish(
+    _complete(
         factory,
         run.id,
-        RUN_COMPLETE,
         counts={
             "sites": len(seeds),
             "sites_ok": summary.sites_ok,
@@ -76,19 +67,14 @@ def handle(args: argparse.Namespace) -> int:
     return 1 if summary.sites_ok == 0 else 0
 
 
-def _finish(
-    factory: sessionmaker[Session],
-    run_id: int,
-    status: str,
-    *,
-    counts: dict[str, Any] | None = None,
-    errors: list[dict[str, str]],
+def _complete(
+    factory: sessionmaker[Session], run_id: int, *, counts: dict[str, Any], errors: list[dict[str, str]]
 ) -> None:
     with factory.begin() as session:
         row = session.get_one(Run, run_id)
-        row.status = status
+        row.status = RUN_COMPLETE
         row.finished_at = utcnow()
-        row.counts = counts or row.counts
+        row.counts = counts
         row.errors = errors
 
 
