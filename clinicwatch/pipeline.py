@@ -120,7 +120,12 @@ def fail_run(factory: sessionmaker[Session], run_id: int, step: str, error: str)
 
 
 def ensure_snapshot(
-    factory: sessionmaker[Session], db_url: str, registry_url: str, max_drop: float, refresh: bool
+    factory: sessionmaker[Session],
+    db_url: str,
+    registry_url: str,
+    max_drop: float,
+    refresh: bool,
+    settings: dict[str, Any] | None = None,
 ) -> int:
     """The registry snapshot to use: a fresh crawl when asked (or none exists), else the latest good one."""
     if not refresh:
@@ -128,7 +133,7 @@ def ensure_snapshot(
             snapshot = latest_good_snapshot(session)
             if snapshot is not None:
                 return snapshot.id
-    return crawl_registry(db_url, registry_url, max_drop=max_drop)
+    return crawl_registry(db_url, registry_url, max_drop=max_drop, settings=settings)
 
 
 def run_steps(
@@ -149,7 +154,9 @@ def run_steps(
         snapshot_id = run.registry_snapshot_id
         if snapshot_id is None:
             progress("registry: crawling the e-再生医療 plan lists")
-            snapshot_id = ensure_snapshot(factory, db_url, registry_url, max_drop, refresh_registry)
+            snapshot_id = ensure_snapshot(
+                factory, db_url, registry_url, max_drop, refresh_registry, _registry_settings(crawl_settings)
+            )
             with factory.begin() as session:
                 session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
         step = "crawl"
@@ -175,6 +182,11 @@ def run_steps(
     except Exception as exc:
         fail_run(factory, run.id, step, str(exc))
         raise StepFailed(f"run {run.id} failed at step {step}: {exc}") from exc
+
+
+def _registry_settings(crawl_settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The crawl's politeness overrides that also apply to the registry (not per-site bounds)."""
+    return {k: v for k, v in (crawl_settings or {}).items() if not k.startswith("CLINICWATCH_")}
 
 
 def _as_counts(summary: object) -> dict[str, Any]:

@@ -151,5 +151,5 @@ def parse_address(text: str, prefecture: str | None = None) -> Address:
     if street is None:
         return Address(text, prefecture, municipality, rest.replace(" ", ""), (), _floor(rest))
     town = street.group("town").replace(" ", "").removeprefix("字")
-    numbers = tuple(part for part in street.group("numbers").split("-") if part)
+    numbers = tuple(part for part in street.group("numbers").split("-") if part)[:4]
     return Address(text, prefecture, municipality, town, numbers, _floor(rest[street.end():]))

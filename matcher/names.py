@@ -169,9 +169,12 @@ def _split_facility(facility: str) -> tuple[str, set[str], str | None, set[str]]
     text = compact(facility)
     types: set[str] = set()
     branch: str | None = None
+    words = fold(facility).split(" ")
+    if len(words) > 1 and is_latin(words[-1]) and words[-1] in _places():  # Clinique Haru Kyoto
+        branch, text = words[-1], compact(" ".join(words[:-1]))
     brand = text
     last = _last_type_word(text)
-    if last:
+    if last and branch is None:
         start, end, kind = last
         types.add(kind)
         tail, brand = text[end:], text[:start]
@@ -181,6 +184,9 @@ def _split_facility(facility: str) -> tuple[str, set[str], str | None, set[str]]
             branch = tail
         else:
             brand += tail
+    elif last:
+        types.add(last[2])
+        brand = text[: last[0]] + text[last[1]:]
     elif re.search(".院$", text) and text[:-1] and any(text[:-1].endswith(p) for p in _places()):
         label = next(p for p in _place_spellings() if text[:-1].endswith(p))
         branch, brand = label, text[: -len(label) - 1]
