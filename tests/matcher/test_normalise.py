@@ -130,3 +130,12 @@ def test_latin_and_katakana_meet(latin: str, kana: str) -> None:
 @pytest.mark.parametrize(("latin", "kana"), [("orchid skin", "グランデスキン"), ("belle", "ノア"), ("helene", "ラクシア")])
 def test_different_brands_stay_apart(latin: str, kana: str) -> None:
     assert phonetic_similarity(latin, kana) < 0.85
+
+
+def test_a_trailing_latin_place_is_the_branch() -> None:
+    fields = split_name("Clinique Haru Kyoto")
+    assert (fields.core, fields.branch, set(fields.places)) == ("haru", "kyoto", {"京都"})
+
+
+def test_a_room_number_does_not_join_the_block_number() -> None:
+    assert parse_address("神戸市中央区元町通1丁目4番12号403号室", "兵庫県").numbers == ("1", "4", "12", "403")
