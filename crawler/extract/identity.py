@@ -32,7 +32,13 @@ POSTAL = re.compile(r"〒?\s?(\d{3})\s?[-‐−ー]\s?(\d{4})")
 COPYRIGHT = re.compile(
     r"copyright|©|\(c\)|all rights reserved\.?|[0-9]{4}(\s?[-–]\s?[0-9]{4})?", re.IGNORECASE
 )
+POSTAL_ADDRESS = re.compile(
+    r"〒\s?\d{3}\s?[-‐−ー]\s?\d{4}\s*()([一-龥々ァ-ヶぁ-んー]{1,10}?[市区郡町村])([^\n]*)"
+)
+EMPTIED_BRACKETS = re.compile(r"[(（][^()（）]{0,8}?[:：]?\s*[)）]")
 SHORT_LINE = 40
+# 「医院名：○○クリニック」 written as a line instead of a table row.
+LABELLED_LINE = re.compile(r"^\s*([^:：\s]{2,8})\s*[:：]\s*(\S.{1,60})$")
 # A line that is only the building and floor of the address on the line above.
 BUILDING_LINE = re.compile(
     r"^[^\d:：]{0,20}(ビル|タワー|プラザ|センター|館|棟)?\s?[0-9]+(F|階|号室)\s*$|^[^:：]{1,20}(ビル|タワー)\s*$"
@@ -107,19 +113,28 @@ def branch_name(text: str) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def corporation(text: str) -> tuple[str, str, int, int] | None:
-    """(cleaned name, raw match, start, end) of a corporation such as 医療法人社団翠陽会 in folded text."""
-    match = _corporation_pattern().search(text)
-    if match is None:
-        return None
-    form, name = match.group(1), match.group(2)
-    if form in _vocabulary()["ends_with_kai"] or form.startswith(("医療法人", "特定医療", "社会医療")):
-        kai = re.match(r"^.{1,12}?(会|団)", name)
-        name = kai.group(0) if kai else name
-    if len(name) < 2 or name[0] in "のがはとをにへもで":
-        return None
-    end = match.start(2) + len(name)
-    return form + name, text[match.start() : end], match.start(), end
+def corporation(text: str, in_table: bool = False) -> tuple[str, str, int, int] | None:
+    """(cleaned name, raw match, start, end) of a corporation such as 医療法人社団翠陽会 in folded text.
+
+    Companies (株式会社 …) count only in a 概要 table's 法人名 row: elsewhere they are makers and
+    management firms, not the medical institution.
+    """
+    vocabulary = _vocabulary()
+    for match in _corporation_pattern().finditer(text):
+        form, name = match.group(1), match.group(2)
+        if form in vocabulary["company_forms"] and not in_table:
+            continue
+        if form in vocabulary["ends_with_kai"] or form.startswith(("医療法人", "特定医療", "社会医療")):
+            kai = re.match(r"^.{1,12}?(会|団)", name)
+            name = kai.group(0) if kai else name
+        else:
+            name = re.split(
+                r"(?<=.)(?:が|は|を|に|で|と|も|より|から|の(?:運営|提供|製造))", name, maxsplit=1
+            )[0]
+        if len(name) >= 2 and name[0] not in "のがはとをにへもで":
+            end = match.start(2) + len(name)
+            return form + name, text[match.start() : end], match.start(), end
+    return None
 
 
 def normalise_phone(text: str) -> str | None:
@@ -166,16 +181,20 @@ def phones(text: str) -> Iterator[tuple[str, str]]:
 
 
 def addresses(text: str) -> Iterator[tuple[str, str]]:
-    """(NFKC prefecture + rest, as written with its 〒 code) for every postal address in the text."""
+    """(NFKC prefecture + rest, as written with its 〒 code) for every postal address in the text.
+
+    An address written without its prefecture counts only after a 〒 code, and stays without one.
+    """
     folded, offsets = fold_with_offsets(text)
     stop = re.compile(_vocabulary()["address"]["stop"])
-    for match in _address_pattern().finditer(folded):
+    found = list(_address_pattern().finditer(folded)) or list(POSTAL_ADDRESS.finditer(folded))
+    for match in found:
         tail = match.group(3)
         rest = stop.split(tail, maxsplit=1)[0].strip().rstrip(" /|・,、")
         if not re.search(r"\d|丁目|番地", match.group(2) + rest):
             continue
         value = re.sub(r"\s+", " ", f"{match.group(1)}{match.group(2)}{rest}").strip()
-        start = match.start()
+        start = match.start(1) if match.group(1) else match.start(2)
         postal = POSTAL.search(folded[max(0, start - 12) : start])
         raw_start = max(0, start - 12) + postal.start() if postal else start
         end = match.start(3) + (len(tail) - len(tail.lstrip())) + len(rest)
@@ -207,6 +226,9 @@ def _name_and_corporation(text: str, source: str, quote: str, branch: str | None
     if corp:
         facts.append(Fact("corporation", corp[0], corp[1], source, quote))
         folded = _clean(folded[: corp[2]] + " " + folded[corp[3] :])
+        folded = _clean(
+            EMPTIED_BRACKETS.sub(" ", folded)
+        )  # 「(開設者:医療法人…)」 once the corporation is out
     if folded and looks_like_clinic(folded):
         facts.append(Fact("name", folded, text.strip(), source, quote, branch_name(folded) or branch))
     return facts
@@ -232,8 +254,12 @@ def _jsonld_facts(page: VisiblePage) -> list[Fact]:
                 if f.kind == "corporation"
             ]
         address = item.get("address")
-        if isinstance(address, dict):
-            parts = [str(address.get(k, "")) for k in ("addressRegion", "addressLocality", "streetAddress")]
+        if isinstance(address, dict | str):
+            parts = (
+                [str(address.get(k, "")) for k in ("addressRegion", "addressLocality", "streetAddress")]
+                if isinstance(address, dict)
+                else [address]
+            )
             written = fold("".join(parts))
             facts += [
                 Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)
@@ -262,22 +288,27 @@ def _meta_facts(page: VisiblePage) -> list[Fact]:
     return facts
 
 
-def _table_rows(segments: list[Segment]) -> Iterator[tuple[str, Segment]]:
-    """(label, value segment) for th/td and dt/dd pairs of the page's tables and lists."""
+def _table_rows(segments: list[Segment]) -> Iterator[tuple[str, str, Segment]]:
+    """(label, value, segment) for th/td and dt/dd pairs, and for 「医院名：○○」 lines."""
     for label, value in pairwise(segments):
         if label.tag in ("th", "dt", "td") and value.tag in ("td", "dd"):
-            yield _clean(label.text), value
+            yield _clean(label.text), value.text.replace("\n", " "), value
+    for segment in segments:
+        for line in segment.text.split("\n"):
+            labelled = LABELLED_LINE.match(fold(line))
+            if labelled:
+                yield labelled.group(1).strip(), labelled.group(2), segment
 
 
 def _table_facts(page: VisiblePage, branch_at: dict[int, str | None]) -> list[Fact]:
     facts: list[Fact] = []
-    for label, segment in _table_rows(page.segments):
+    for label, value, segment in _table_rows(page.segments):
         branch = branch_at.get(id(segment))
-        quote = _quote(f"{label} {segment.text}")
+        quote = _quote(f"{label} {value}")
         if _label("name").search(label):
-            facts += _name_and_corporation(segment.text.replace("\n", " "), "table", quote, branch)
+            facts += _name_and_corporation(value, "table", quote, branch)
         elif _label("corporation").search(label):
-            corp = corporation(_clean(segment.text))
+            corp = corporation(_clean(value), in_table=True)
             if corp:
                 facts.append(Fact("corporation", corp[0], corp[1], "table", quote))
     return facts

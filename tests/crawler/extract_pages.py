@@ -23,6 +23,7 @@ URLS = {
     "extract_footer_only": "http://www.kanazawa-ekinishi.example/price/",
     "extract_exosome_regenerative": "http://www.sapporo-lumina.example/menu/exosome/",
     "extract_explainer": "http://www.konosu-seikei.example/saisei/about/",
+    "extract_profile_lines": "http://www.hamanasu-hifu.example/about/",
 }
 
 

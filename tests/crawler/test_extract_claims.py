@@ -31,6 +31,8 @@ EXPECTED = {
     # General explanation of the classes, a referral elsewhere, a treatment that ended, and an
     # <article><header><h1> that is content, not the site header.
     "extract_explainer": {"prp"},
+    # A PRP kit named in passing on the about page is still PRP (the clinic uses it).
+    "extract_profile_lines": {"prp"},
 }
 
 

@@ -147,3 +147,26 @@ def test_plan_number_on_a_branch_page_belongs_to_the_branch() -> None:
     [plan] = facts("extract_branch_page", "plan_number")
     assert (plan.value, plan.branch) == ("PB3250311", "横浜院")
     assert {f.branch for f in facts("extract_adipose_stemcell", "plan_number")} == {None}
+
+
+def test_profile_written_as_labelled_lines() -> None:
+    found = {(f.kind, f.value, f.source) for f in extraction("extract_profile_lines").identity}
+    assert ("corporation", "医療法人社団浜茄子会", "table") in found
+    assert values("extract_profile_lines", "name") == {"はまなす通り皮フ科"}  # not the title 「医院概要」
+
+
+def test_address_without_prefecture_after_a_postal_code() -> None:
+    assert "札幌市北区北七条西5丁目2-1" in values("extract_profile_lines", "address")
+
+
+def test_jsonld_graph_with_a_type_list_and_a_plain_address() -> None:
+    jsonld = {(f.kind, f.value) for f in extraction("extract_profile_lines").identity if f.source == "jsonld"}
+    assert jsonld == {
+        ("name", "はまなす通り皮フ科"),
+        ("address", "北海道札幌市北区北七条西5丁目2-1"),
+        ("phone", "0117002211"),
+    }
+
+
+def test_a_company_named_in_the_text_is_not_the_clinics_corporation() -> None:
+    assert values("extract_profile_lines", "corporation") == {"医療法人社団浜茄子会"}
