@@ -244,7 +244,8 @@ def candidates(page: VisiblePage, url: str) -> list[Candidate]:
     """Every mention on the page that counts as an offer, in page order."""
     rules = _PageRules(page, url)
     found: list[Candidate] = []
-    for segment, following in zip(page.segments, [*page.segments[1:], None], strict=True):
+    for index, segment in enumerate(page.segments):
+        following = page.segments[index + 1] if index + 1 < len(page.segments) else None
         if segment.region != "main":
             continue
         row = (

@@ -234,42 +234,46 @@ def _name_and_corporation(text: str, source: str, quote: str, branch: str | None
     return facts
 
 
-def _jsonld_facts(page: VisiblePage) -> list[Fact]:
+def _texts(value: object) -> list[str]:
+    """The strings of a JSON-LD value, which may be a string, a list of them, or anything else."""
+    values = value if isinstance(value, list) else [value]
+    return [item for item in values if isinstance(item, str) and item.strip()]
+
+
+def _jsonld_address(value: object) -> str:
+    if isinstance(value, dict):
+        keys = ("addressRegion", "addressLocality", "streetAddress")
+        return fold("".join(text for key in keys for text in _texts(value.get(key))))
+    return fold("".join(_texts(value)[:1]))
+
+
+def _jsonld_item_facts(item: dict[str, Any]) -> list[Fact]:
     facts: list[Fact] = []
-    for item in page.jsonld:
-        types = item.get("@type")
-        types = set(types) if isinstance(types, list) else {types}
-        if not types & JSONLD_CLINIC_TYPES:
-            continue
-        quote = _quote(str(item.get("name", "")))
-        if item.get("name"):
-            facts += _name_and_corporation(str(item["name"]), "jsonld", quote, None)
-        parent = item.get("parentOrganization")
-        if isinstance(parent, dict) and parent.get("name"):
+    for name in _texts(item.get("name"))[:1]:
+        facts += _name_and_corporation(name, "jsonld", _quote(name), None)
+    parents = item.get("parentOrganization")
+    for parent in parents if isinstance(parents, list) else [parents]:
+        for name in _texts(parent.get("name") if isinstance(parent, dict) else None)[:1]:
             facts += [
                 f
-                for f in _name_and_corporation(
-                    str(parent["name"]), "jsonld", _quote(str(parent["name"])), None
-                )
+                for f in _name_and_corporation(name, "jsonld", _quote(name), None)
                 if f.kind == "corporation"
             ]
-        address = item.get("address")
-        if isinstance(address, dict | str):
-            parts = (
-                [str(address.get(k, "")) for k in ("addressRegion", "addressLocality", "streetAddress")]
-                if isinstance(address, dict)
-                else [address]
-            )
-            written = fold("".join(parts))
-            facts += [
-                Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)
-            ]
-        if item.get("telephone"):
-            digits = normalise_phone(str(item["telephone"]))
-            if digits:
-                facts.append(
-                    Fact("phone", digits, str(item["telephone"]), "jsonld", _quote(str(item["telephone"])))
-                )
+    written = _jsonld_address(item.get("address"))
+    facts += [Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)]
+    for telephone in _texts(item.get("telephone")):
+        digits = normalise_phone(telephone)
+        if digits:
+            facts.append(Fact("phone", digits, telephone, "jsonld", _quote(telephone)))
+    return facts
+
+
+def _jsonld_facts(page: VisiblePage) -> list[Fact]:
+    """Facts of the page's JSON-LD clinic items (MedicalClinic, MedicalOrganization, LocalBusiness …)."""
+    facts: list[Fact] = []
+    for item in page.jsonld:
+        if set(_texts(item.get("@type"))) & JSONLD_CLINIC_TYPES:
+            facts += _jsonld_item_facts(item)
     return facts
 
 

@@ -158,11 +158,23 @@ def _drop_invisible(soup: BeautifulSoup) -> None:
 def _region_of(tag: Tag, known: dict[int, str] | None = None) -> str:
     """The page region a tag sits in: its own marker, else its parent's; `known` caches per element."""
     known = {} if known is None else known
-    if id(tag) not in known:
-        parent = tag.parent
-        own = _own_region(tag)
-        known[id(tag)] = own or (_region_of(parent, known) if isinstance(parent, Tag) else "main")
-    return known[id(tag)]
+    unresolved: list[Tag] = []
+    node: Tag | None = tag
+    region = "main"
+    while isinstance(node, Tag):
+        if id(node) in known:
+            region = known[id(node)]
+            break
+        own = _own_region(node)
+        if own:
+            region = own
+            known[id(node)] = own
+            break
+        unresolved.append(node)
+        node = node.parent
+    for child in unresolved:
+        known[id(child)] = region
+    return region
 
 
 def _own_region(node: Tag) -> str | None:
