@@ -24,6 +24,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
@@ -65,7 +66,7 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
 
-def load_labels(path: Path) -> dict[str, dict[str, object]]:
+def load_labels(path: Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         raise SystemExit(f"{path}: missing; a labelled set needs labels.json, seeds.csv and sites/")
     return {site["seed"]: site for site in json.loads(path.read_text(encoding="utf-8"))["sites"]}
@@ -111,14 +112,14 @@ def _percent(value: float | None) -> str:
     return "   -  " if value is None else f"{value:6.3f}"
 
 
-def report(labels: dict[str, dict[str, object]], results: dict[str, SiteResult]) -> bool:
+def report(labels: dict[str, dict[str, Any]], results: dict[str, SiteResult]) -> bool:
     """Print the figures and the false positives; True when the filing-modality targets are met."""
     per_modality = {modality_id: Score() for modality_id in modalities()}
     per_flag = {flag: Score() for flag in EXTRACTION_FLAGS}
     false_positives: list[str] = []
     misses: list[str] = []
     for seed, label in labels.items():
-        expected = set(label["requires_filing"]) | set(label["cell_free"])  # type: ignore[arg-type]
+        expected = set(label["requires_filing"]) | set(label["cell_free"])
         found = results.get(seed, SiteResult())
         for modality_id, score in per_modality.items():
             score.add(modality_id in expected, modality_id in found.claims)
@@ -129,8 +130,8 @@ def report(labels: dict[str, dict[str, object]], results: dict[str, SiteResult])
             if modality_id in expected and modality_id not in found.claims:
                 misses.append(f"  {seed} {modality_id}")
         for flag, score in per_flag.items():
-            score.add(flag in label["flags"], flag in found.flags)  # type: ignore[operator]
-            if flag in found.flags and flag not in label["flags"]:  # type: ignore[operator]
+            score.add(flag in label["flags"], flag in found.flags)
+            if flag in found.flags and flag not in label["flags"]:
                 false_positives += [
                     f"  {seed} flag {flag}: {url} 「{quote}」" for url, quote in found.flags[flag]
                 ]

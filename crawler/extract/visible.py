@@ -187,7 +187,7 @@ def _own_region(node: Tag) -> str | None:
     return None
 
 
-def _block_of(node: NavigableString) -> Tag:
+def _block_of(node: NavigableString) -> Tag | None:
     parent = node.parent
     while parent is not None and parent.name not in BLOCK_TAGS:
         parent = parent.parent
@@ -225,6 +225,8 @@ def _segments(body: Tag) -> list[Segment]:
         if not isinstance(node, NavigableString) or isinstance(node, Comment):
             continue
         block = _block_of(node)
+        if block is None:
+            continue
         if not runs or runs[-1][0] is not block:
             runs.append((block, [], [0, 0]))
         runs[-1][1].append(_source_spaces(str(node)))
