@@ -191,8 +191,8 @@ def addresses(text: str) -> Iterator[tuple[str, str]]:
     for match in found:
         tail = match.group(3)
         rest = stop.split(tail, maxsplit=1)[0].strip().rstrip(" /|・,、")
-        if not re.search(r"\d|丁目|番地", match.group(2) + rest):
-            continue
+        if not re.search(r"\d|丁目|番地", rest[:20]):
+            continue  # 「大阪府大阪市出身」 is no address
         value = re.sub(r"\s+", " ", f"{match.group(1)}{match.group(2)}{rest}").strip()
         start = match.start(1) if match.group(1) else match.start(2)
         postal = POSTAL.search(folded[max(0, start - 12) : start])
@@ -325,10 +325,19 @@ def _footer_facts(page: VisiblePage) -> list[Fact]:
             continue
         for line in segment.text.split("\n"):
             stripped = _clean(COPYRIGHT.sub(" ", fold(line))).rstrip(".")
-            if len(stripped) > SHORT_LINE or re.search(r"\d|〒|TEL|電話|:", stripped):
+            if (
+                len(stripped) > SHORT_LINE
+                or re.search(r"\d|〒|TEL|電話|:", stripped)
+                or _about_elsewhere(line)
+            ):
                 continue
             facts += _name_and_corporation(stripped, "footer", _quote(line), branch_name(stripped))
     return facts
+
+
+def _about_elsewhere(line: str) -> bool:
+    """The line is about another institution: a doctor's career or a partner clinic."""
+    return re.search(_vocabulary()["other_institutions"]["line"], fold(line)) is not None
 
 
 def _source_of(segment: Segment) -> str:
@@ -357,7 +366,7 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
             current = named or current
             branch_at[id(segment)] = current
             source, quote = _source_of(segment), _quote(line)
-            corp = corporation(folded)
+            corp = corporation(folded) if not _about_elsewhere(folded) else None
             if corp:
                 facts.append(Fact("corporation", corp[0], corp[1], source, quote))
             if not re.search(r"\d", folded):
