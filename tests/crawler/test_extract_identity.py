@@ -170,3 +170,10 @@ def test_jsonld_graph_with_a_type_list_and_a_plain_address() -> None:
 
 def test_a_company_named_in_the_text_is_not_the_clinics_corporation() -> None:
     assert values("extract_profile_lines", "corporation") == {"医療法人社団浜茄子会"}
+
+
+def test_doctors_career_and_birthplace_are_not_the_clinic() -> None:
+    # 「2008年 医療法人社団北光会 北光記念病院 勤務」 and 「大阪府大阪市出身」
+    assert "医療法人社団北光会" not in values("extract_profile_lines", "corporation")
+    assert not any(value.startswith("大阪府") for value in values("extract_profile_lines", "address"))
+    assert "さっぽろ北形成外科クリニック" not in values("extract_profile_lines", "name")
