@@ -59,10 +59,15 @@ BLOCK_TAGS = frozenset(
 HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 REGION_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside"}
 # class/id tokens that mark a region when the page does not use the HTML5 tags.
+# A bare 「menu」 class marks navigation only on a list or a layout cell; a <section class="menu"> is
+# usually the clinic's treatment menu, which is content.
+PLAIN_MENU_TOKENS = frozenset({"menu", "menus", "menu-list"})
+LIST_TAGS = frozenset({"ul", "ol", "li", "td", "nav", "dl"})
 REGION_TOKENS = [
     (
         re.compile(
-            r"^(g|global|main|site|sp|pc|side|sub|bread)?[-_]?(nav|navi|navigation|menu)$|breadcrumbs?$"
+            r"^(g|global|main|site|sp|pc|side|sub|bread)[-_]?(nav|navi|navigation|menu)$|^(nav|navi|navigation)$"
+            r"|breadcrumbs?$"
         ),
         "nav",
     ),
@@ -180,10 +185,12 @@ def _region_of(tag: Tag, known: dict[int, str] | None = None) -> str:
 def _own_region(node: Tag) -> str | None:
     if node.name in REGION_TAGS and not (node.name in SECTION_BOUND and node.find_parent(CONTENT_TAGS)):
         return REGION_TAGS[node.name]
-    tokens = [*(node.get("class") or []), str(node.get("id") or "")]
+    tokens = [token.lower() for token in [*(node.get("class") or []), str(node.get("id") or "")] if token]
     for pattern, region in REGION_TOKENS:
-        if any(pattern.search(token.lower()) for token in tokens if token):
+        if any(pattern.search(token) for token in tokens):
             return region
+    if node.name in LIST_TAGS and any(token in PLAIN_MENU_TOKENS for token in tokens):
+        return "nav"
     return None
 
 

@@ -61,3 +61,16 @@ def test_table_cells_and_br() -> None:
 def test_image_alts_and_tel_links() -> None:
     assert PAGE.image_alts == [("テストクリニック", "header")]
     assert PAGE.tel_links == [("03-1111-2222", "header")]
+
+
+def test_a_treatment_menu_section_is_content_but_a_menu_list_is_navigation() -> None:
+    page = parse(
+        '<section class="menu"><h2>診療メニュー</h2><p>PRP療法</p></section>'
+        '<ul class="menu"><li><a href="/prp/">PRP</a></li></ul><div class="gnav"><p>ホーム</p></div>'
+    )
+    assert [(s.text, s.region) for s in page.segments] == [
+        ("診療メニュー", "main"),
+        ("PRP療法", "main"),
+        ("PRP", "nav"),
+        ("ホーム", "nav"),
+    ]
