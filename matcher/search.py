@@ -14,7 +14,7 @@ from matcher.link import load_facilities
 from matcher.query import make_query
 from matcher.score import score_pair
 
-MIN_BRAND = 0.5  # facilities whose brand is less alike than this are not shown
+MIN_BRAND = 0.7  # facilities whose brand is less alike than this are not shown
 
 
 def search_registry(
