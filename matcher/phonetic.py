@@ -13,7 +13,7 @@ import tomllib
 from functools import cache, lru_cache
 from typing import Any
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Levenshtein
 
 from matcher.normalise import DATA
 
@@ -140,8 +140,8 @@ def phonetic_similarity(left: str, right: str) -> float:
     for (cons_a, full_a), (cons_b, full_b) in itertools.product(phonetic_keys(left), phonetic_keys(right)):
         if not cons_a or not cons_b:
             continue
-        score = Indel.normalized_similarity(cons_a, cons_b)
+        score = Levenshtein.normalized_similarity(cons_a, cons_b)
         if min(len(cons_a), len(cons_b)) < 3:
-            score = (score + Indel.normalized_similarity(full_a, full_b)) / 2
+            score = (score + Levenshtein.normalized_similarity(full_a, full_b)) / 2
         best = max(best, score)
     return best
