@@ -148,6 +148,9 @@ def test_same_brand_other_city_is_no_match(session_factory: sessionmaker[Session
     with transaction(session_factory) as session:
         links = link_crawl(session, world["aria"], world["snapshot"])
     assert [(link.branch, link.decision) for link in links] == [(None, "no_match")]
+    shown = links[0].explanation["candidates"]
+    assert [(c["facility"], c["verdict"]) for c in shown] == [("医療法人社団清流会　アリアクリニック福岡", "rejected")]
+    assert shown[0]["why"] == "the facility is in another prefecture (福岡県)"
 
 
 def test_relinking_replaces_earlier_links(session_factory: sessionmaker[Session], world: dict[str, int]) -> None:
