@@ -409,9 +409,11 @@ def _tel_link_facts(page: VisiblePage) -> list[Fact]:
 
 
 def page_branch(page: VisiblePage) -> str | None:
-    """The branch a page is about: one ○○院 named in the first part of its title or in its h1."""
-    first_title_part = re.split(_vocabulary()["title_separators"], fold(page.title))[0]
-    return branch_name(first_title_part) or branch_name(page.h1())
+    """The branch a page is about: the one ○○院 its h1 or its title names (「幹細胞治療｜○○クリニック 梅田院」).
+
+    A title naming several branches (「【梅田院・京都院】」) is about the clinic as a whole.
+    """
+    return branch_name(page.h1()) or branch_name(page.title)
 
 
 def identity_facts(page: VisiblePage) -> list[Fact]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import IdentityFactData
-from crawler.extract.identity import branch_name, corporation, looks_like_clinic, normalise_phone
+from crawler.extract.identity import branch_name, corporation, looks_like_clinic, normalise_phone, page_branch
+from crawler.extract.visible import parse
 from tests.crawler.extract_pages import extraction
 
 
@@ -177,3 +178,16 @@ def test_doctors_career_and_birthplace_are_not_the_clinic() -> None:
     assert "医療法人社団北光会" not in values("extract_profile_lines", "corporation")
     assert not any(value.startswith("大阪府") for value in values("extract_profile_lines", "address"))
     assert "さっぽろ北形成外科クリニック" not in values("extract_profile_lines", "name")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("幹細胞治療｜セレスト再生クリニック 新宿院", "新宿院"),
+        ("横浜院｜セレスト再生クリニック", "横浜院"),
+        ("セレスト再生クリニック【新宿院・横浜院】｜再生医療", None),
+        ("当院について｜やまて皮ふ科医院", None),
+    ],
+)
+def test_page_branch_from_the_title(title: str, expected: str | None) -> None:
+    assert page_branch(parse(f"<title>{title}</title><h1>ようこそ</h1>")) == expected
