@@ -18,7 +18,7 @@ from matcher.names import NameFields, place_kind
 from matcher.phonetic import phonetic_similarity
 
 GENERIC_TYPE = "generic"
-OWN_NAME_AGREES = 0.85  # as score.BRAND_AGREES: the site's own name is this brand
+BRAND_AGREES = 0.85  # brand similarity at or above which two names are the same brand
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class Pair:
         """False when the site states its own name and that name is not this facility's brand."""
         if not self.query.own_names:
             return True
-        return any(core_similarity(name, self.facility.fields) >= OWN_NAME_AGREES for name in self.query.own_names)
+        return any(core_similarity(name, self.facility.fields) >= BRAND_AGREES for name in self.query.own_names)
 
     @cached_property
     def street_value(self) -> float | None:

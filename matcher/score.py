@@ -2,7 +2,7 @@
 
 Score: the weighted feature values are summed (absent features count 0) and squashed,
 `score = 1 / (1 + exp(-(sum - 3) / 2))`, so a brand + address match lands near 0.98 and a bare name
-match elsewhere near 0.1. The score ranks candidates; the verdict comes from the rules in `verdict`,
+match elsewhere near 0.1. The score ranks candidates; the verdict comes from the rules in `verdict_of`,
 which state the decision policy in words a reviewer can check.
 """
 
@@ -12,11 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.features import FEATURES, Facility, Pair, Query
+from matcher.features import BRAND_AGREES, FEATURES, Facility, Pair, Query
 
 _FEATURES = [(function, weight, " ".join((function.__doc__ or "").split())) for function, weight in FEATURES]
 
-BRAND_AGREES = 0.85  # brand similarity at or above which two names are the same brand
 BRAND_CLOSE = 0.6  # enough, with a cited plan number of the facility, to accept
 CLOSE_RUNNER_UP = 0.05  # a review candidate this close to the best match makes the link a review
 
