@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.features import BRAND_AGREES, FEATURES, Facility, Pair, Query
+from matcher.features import BRAND_AGREES, FEATURES, Facility, Pair, Query, street_match
 
 _FEATURES = [(function, weight, " ".join((function.__doc__ or "").split())) for function, weight in FEATURES]
 
@@ -172,8 +172,8 @@ def decide(candidates: list[Scored]) -> Decision:
     """match / review / no_match from the scored candidates, with the margin to the runner-up.
 
     Every accepted candidate is the same clinic (each is corroborated by the site's own address,
-    phone or plan number), so a match may name several filings of it. A review candidate scoring
-    within CLOSE_RUNNER_UP of the best match makes the whole decision a review.
+    phone or plan number), so a match may name several filings of it. A review candidate elsewhere
+    scoring within CLOSE_RUNNER_UP of the best match makes the whole decision a review.
     """
     ranked = sorted(candidates, key=lambda scored: -scored.score)
     accepted = [scored for scored in ranked if scored.verdict == ACCEPTED]
@@ -184,7 +184,10 @@ def decide(candidates: list[Scored]) -> Decision:
     runner_up = others[0].score if others else None
     margin = round(best - runner_up, 4) if runner_up is not None else None
     if accepted:
-        close = [scored for scored in review if scored.score >= accepted[0].score - CLOSE_RUNNER_UP]
+        close = [
+            scored for scored in review
+            if scored.score >= accepted[0].score - CLOSE_RUNNER_UP and not _same_place_as(scored, accepted)
+        ]
         if close:
             reason = f"{accepted[0].facility.name} matches, but {close[0].facility.name} is almost as close"
             return Decision("review", _ids(accepted + close), best, margin, reason, ranked)
@@ -198,6 +201,11 @@ def decide(candidates: list[Scored]) -> Decision:
     else:
         reason = "no registry facility has a similar name or the same address"
     return Decision("no_match", [], best, margin, reason, ranked)
+
+
+def _same_place_as(candidate: Scored, accepted: list[Scored]) -> bool:
+    """A review candidate at an accepted filing's street address is another filing of that clinic, not a rival."""
+    return any(street_match(candidate.facility.address, item.facility.address) == 1.0 for item in accepted)
 
 
 def _ids(scored: list[Scored]) -> list[int]:

@@ -126,3 +126,11 @@ def test_decision_groups_filings_of_one_clinic_and_reports_the_margin() -> None:
     assert sorted(decision.facility_ids) == [1, 3]
     assert decision.margin is not None and decision.margin > 0.5
     assert decide([]).decision == "no_match"
+
+
+def test_another_filing_at_the_same_address_does_not_turn_the_match_into_a_review() -> None:
+    query = make_query(["みらいクリニック"], ["東京都中央区銀座3-2-1 5F"], plan_numbers=["PB3240009"])
+    same_place = make_facility(6, "医療法人社団光風会", "東京都", "中央区銀座三丁目2番1号 5階", ["PB3240009"])
+    scored = [score_pair(query, facility) for facility in (GINZA, same_place)]
+    assert [item.verdict for item in scored] == [ACCEPTED, REVIEW]
+    assert decide(scored).decision == "match"
