@@ -113,6 +113,9 @@ class _PageRules:
         }
         self.supernatant_aliases = _stem_aliases(page, self.sections, "supernatant")
         self.allogeneic_aliases = _stem_aliases(page, self.sections, "allogeneic")
+        self.shows_cells = context.has(
+            "stem_cells", "page_evidence", fold(" ".join(s.text for s in page.segments if s.region == "main"))
+        )
         self.subject = _subject(
             page,
             {
@@ -121,8 +124,9 @@ class _PageRules:
             },
         )
 
-    def stem_kind(self, sentence: str, match: TermMatch, section: _Section) -> str:
-        """What a generic 「幹細胞」 mention means here: own cells, donor cells, or supernatant."""
+    def stem_kind(self, sentence: str, match: TermMatch, section: _Section) -> str | None:
+        """What a generic 「幹細胞」 mention means here: own cells, donor cells, supernatant, or None when
+        the page gives no sign of real cells (「幹細胞点滴 33,000円」 alone may well be supernatant)."""
         if context.has("autologous", "marker", sentence):
             return "stem_cell"
         phrase = _phrase(sentence, match)
@@ -143,7 +147,7 @@ class _PageRules:
             or (self.subject & STEM_PRODUCTS and "stem_cell" not in self.subject)
         ):
             return product
-        return "stem_cell"
+        return "stem_cell" if self.shows_cells else None
 
 
 def _source_of_product(sentence: str, match: TermMatch, matches: list[TermMatch]) -> bool:
@@ -221,7 +225,10 @@ def _sentence_candidates(rules: _PageRules, segment: Segment, raw: str, row: str
             continue
         modality_id = match.modality
         if modality_id == "stem_cell" and match.term.lower() in GENERIC_STEM_TERMS:
-            modality_id = rules.stem_kind(sentence, match, section)
+            kind = rules.stem_kind(sentence, match, section)
+            if kind is None:
+                continue
+            modality_id = kind
         if rules.subject and modality_id not in rules.subject and not offer:
             continue  # on a page about one treatment, another one named in passing is background or a foil
         offered.append((modality_id, match))

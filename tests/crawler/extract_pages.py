@@ -24,6 +24,8 @@ URLS = {
     "extract_exosome_regenerative": "http://www.sapporo-lumina.example/menu/exosome/",
     "extract_explainer": "http://www.konosu-seikei.example/saisei/about/",
     "extract_profile_lines": "http://www.hamanasu-hifu.example/about/",
+    "extract_price_bare_stem_drip": "http://www.namba-bihada.example/price/",
+    "extract_price_stem_cells": "http://www.hakata-regene.example/price/",
 }
 
 
