@@ -24,7 +24,15 @@ CELL_SOURCES = frozenset({"stem_cell", "stem_cell_allogeneic"})
 PHRASE_TAIL = re.compile(r"[一-龥ァ-ヶー]{0,6}")
 ROW_LABELS = frozenset({"th", "td", "dt"})
 ROW_VALUES = frozenset({"td", "dd"})
-LIST_GAP = re.compile(r"^[^。]{0,3}[と、,・/][^。]{0,3}$")
+# What one treatment is made of: its parts named in the same sentence are not offers of their own.
+MADE_OF = {
+    "culture_supernatant": CELL_SOURCES,
+    "exosome": CELL_SOURCES,
+    "svf": frozenset({"stem_cell", "fat_graft"}),
+}
+# Between two items of a list there are only separators, brackets and treatment words.
+LIST_FILLER = re.compile(r"治療|療法|点滴|注射|注入|投与|ヒト|幹細胞|[\s()（）「」『』]")
+LIST_SEPARATOR = re.compile(r"^(と|、|,|・|/|や|及び|および|または)+$")
 
 
 @dataclass(frozen=True)
@@ -150,18 +158,18 @@ class _PageRules:
         return "stem_cell" if self.shows_cells else None
 
 
+def _listed(sentence: str, first: TermMatch, second: TermMatch) -> bool:
+    """The two treatments are items of one list (「幹細胞点滴と培養上清液点滴」), not one made of the other."""
+    lo, hi = (first.end, second.start) if first.end <= second.start else (second.end, first.start)
+    return LIST_SEPARATOR.match(LIST_FILLER.sub("", sentence[lo:hi])) is not None
+
+
 def _source_of_product(sentence: str, match: TermMatch, matches: list[TermMatch]) -> bool:
-    """A stem-cell term in a sentence about supernatant or exosomes names their source, unless merely listed."""
-    if match.modality not in CELL_SOURCES:
-        return False
-    for other in matches:
-        if other.modality in STEM_PRODUCTS:
-            lo, hi = (
-                sorted((match.end, other.start)) if match.end <= other.start else (other.end, match.start)
-            )
-            if not LIST_GAP.match(sentence[lo:hi]):
-                return True
-    return False
+    """A part named with what is made of it (stem cells with supernatant, fat with SVF), unless merely listed."""
+    return any(
+        match.modality in MADE_OF.get(other.modality, ()) and not _listed(sentence, match, other)
+        for other in matches
+    )
 
 
 def _origin_of_pfc(sentence: str, match: TermMatch, matches: list[TermMatch], subject: set[str]) -> bool:

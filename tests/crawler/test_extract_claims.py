@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.extract import extract_page
 from crawler.taxonomy import fold
 from tests.crawler.extract_pages import URLS, extraction
 
@@ -108,3 +109,23 @@ def test_every_saved_page_has_a_url() -> None:
 def test_article_header_is_content() -> None:
     claim = extraction("extract_explainer").claims[0]
     assert claim.quote == "当院では、第三種再生医療等としてPRP療法を行っています（計画番号 PC3240777）。"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # SVF is fat plus isolated cells: its parts named with it are not offers of their own.
+        ("<h1>セル豊胸</h1><p>当院のセル豊胸は、脂肪由来幹細胞を付加した脂肪注入です。</p>", ["svf"]),
+        # ... but a list names separate treatments.
+        ("<p>当院では脂肪注入、セル豊胸を行っています。</p>", ["svf", "fat_graft"]),
+        (
+            "<p>当院では幹細胞治療、エクソソーム点滴を行っています。脂肪を採取し培養します。</p>",
+            ["stem_cell", "exosome"],
+        ),
+    ],
+)
+def test_parts_and_lists(body: str, expected: list[str]) -> None:
+    html = f"<html><head><title>t</title></head><body><main>{body}</main></body></html>"
+    assert [
+        claim.modality for claim in extract_page(html, "http://www.parts.example/menu/").claims
+    ] == expected
