@@ -298,6 +298,14 @@ def match_objects(link: Link | None, registry: RegistryView) -> list[dict[str, A
     return matches
 
 
+def unique_matches(matches: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each facility once: a facility matched by the clinic link and again by a branch link is one match."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for match in matches:
+        seen.setdefault(match["facility_id"], match)
+    return list(seen.values())
+
+
 def candidate_objects(link: Link | None) -> list[dict[str, Any]]:
     """Every registry candidate the matcher weighed for this link, as its explanation gives them."""
     if link is None:
@@ -481,7 +489,7 @@ def build_clinic(facts: SiteFacts, registry: RegistryView) -> dict[str, Any]:
         "flags": [flag for flag in st.FLAGS if any(item["flag"] == flag for item in flags_evidence)],
         "flag_evidence": flags_evidence,
         "link": link_summary(context.clinic_link),
-        "matches": [match for link in links for match in match_objects(link, registry)],
+        "matches": unique_matches(match for link in links for match in match_objects(link, registry)),
         "evidence": evidence,
         "evidence_omitted": omitted,
         "branches": branches,

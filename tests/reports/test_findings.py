@@ -217,6 +217,17 @@ def test_clinic_level_claims_are_covered_by_a_branchs_matched_facility(world: Wo
     assert (clinic["clinic_status"], clinic["status"]) == ("filed", "filed")
 
 
+def test_a_facility_matched_for_the_clinic_and_a_branch_is_listed_once(world: World) -> None:
+    snap = world.snapshot()
+    umeda = world.facility(snap, "みどり美容クリニック梅田院", [PRP])
+    crawl = world.site(world.run(snap), "midori.example", "みどり美容クリニック")
+    world.claim(crawl, "prp")
+    world.link(crawl, snap, "match", [umeda])
+    world.link(crawl, snap, "match", [umeda], branch="梅田院")
+    clinic = _clinic(world, crawl)
+    assert [match["facility_id"] for match in clinic["matches"]] == [umeda.id]
+
+
 def test_a_site_without_any_link_is_review(world: World) -> None:
     snap = world.snapshot()
     crawl = world.site(world.run(snap), "nolink.example", "リンクなしクリニック")
