@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract import context
 from crawler.extract.claims import Candidate
-from crawler.extract.visible import VisiblePage
+from crawler.extract.visible import SENTENCE_END, VisiblePage
 from crawler.taxonomy import fold, modality
 
 CELL_FREE_AS_REGENERATIVE = "cell_free_as_regenerative"
@@ -29,7 +29,8 @@ def cell_free_as_regenerative(found: list[Candidate]) -> str | None:
 
 def approval_claim(page: VisiblePage) -> str | None:
     """The first sentence (meta description included) saying MHLW or the state approved the treatment."""
-    for raw in [page.meta_description, *(s for seg in page.segments for s in seg.sentences())]:
-        if raw and context.approval_claims(fold(raw)):
+    description = [piece.strip() for piece in SENTENCE_END.split(page.meta_description) if piece.strip()]
+    for raw in [*description, *(s for seg in page.segments for s in seg.sentences())]:
+        if context.approval_claims(fold(raw)):
             return raw[:200]
     return None

@@ -30,7 +30,7 @@ def test_cell_free_listed_beside_donor_cells_is_not_flagged() -> None:
 
 
 def test_approval_claim_quotes_the_meta_description() -> None:
-    assert flags("extract_approval")["approval_claim"].startswith("心斎橋駅徒歩2分。国が認めた")
+    assert flags("extract_approval")["approval_claim"] == "国が認めた安全な幹細胞治療を、心斎橋アンジュクリニックで。"
 
 
 def test_filing_and_registry_disclaimer_are_not_approval_claims() -> None:
