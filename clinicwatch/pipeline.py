@@ -155,7 +155,7 @@ def run_steps(
         if snapshot_id is None:
             progress("registry: crawling the e-再生医療 plan lists")
             snapshot_id = ensure_snapshot(
-                factory, db_url, registry_url, max_drop, refresh_registry, _registry_settings(crawl_settings)
+                factory, db_url, registry_url, max_drop, refresh_registry, registry_settings(crawl_settings)
             )
             with factory.begin() as session:
                 session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
@@ -184,7 +184,7 @@ def run_steps(
         raise StepFailed(f"run {run.id} failed at step {step}: {exc}") from exc
 
 
-def _registry_settings(crawl_settings: dict[str, Any] | None) -> dict[str, Any]:
+def registry_settings(crawl_settings: dict[str, Any] | None) -> dict[str, Any]:
     """The crawl's politeness overrides that also apply to the registry (not per-site bounds)."""
     return {k: v for k, v in (crawl_settings or {}).items() if not k.startswith("CLINICWATCH_")}
 

@@ -16,7 +16,14 @@ from clinicwatch.commands.common import (
     open_db,
 )
 from clinicwatch.errors import UserError
-from clinicwatch.pipeline import StepFailed, ensure_snapshot, fail_run, run_steps, start_run
+from clinicwatch.pipeline import (
+    StepFailed,
+    ensure_snapshot,
+    fail_run,
+    registry_settings,
+    run_steps,
+    start_run,
+)
 from crawler.registry_job import RegistryError
 from crawler.seeds import Seed, UnusableUrl, clean_website
 from db.models import RUN_COMPLETE, Finding, Run, utcnow
@@ -50,7 +57,9 @@ def handle(args: argparse.Namespace) -> int:
     factory = open_db(args)
     db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
     try:
-        snapshot_id = ensure_snapshot(factory, db_url, args.registry_url, 0.3, refresh=False)
+        snapshot_id = ensure_snapshot(
+            factory, db_url, args.registry_url, 0.3, False, registry_settings(crawl_settings(args))
+        )
     except RegistryError as exc:
         raise UserError(f"no registry snapshot to check against: {exc}") from exc
     if args.name:
