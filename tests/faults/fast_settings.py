@@ -3,7 +3,7 @@
 Subprocess tests point SCRAPY_SETTINGS_MODULE here (the runner keeps an inherited value).
 """
 
-from crawler.settings import *  # noqa: F403
+from crawler.settings import *
 
 DOWNLOAD_DELAY = 0
 AUTOTHROTTLE_ENABLED = False

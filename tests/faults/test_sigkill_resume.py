@@ -37,7 +37,9 @@ def _site(root: Path, host: str) -> None:
     for path, body in pages.items():
         target = root / host / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"<html><head><title>{host}</title></head><body>{body}</body></html>", encoding="utf-8")
+        target.write_text(
+            f"<html><head><title>{host}</title></head><body>{body}</body></html>", encoding="utf-8"
+        )
     if host in SLOW:
         (root / host / "_meta.json").write_text(json.dumps({"/menu/": {"delay": 3}}), encoding="utf-8")
 
@@ -58,7 +60,12 @@ def _cli(*args: str) -> list[str]:
 
 def _env(proxy: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy")}
-    return {**env, "http_proxy": proxy, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "tests.faults.fast_settings"}
+    return {
+        **env,
+        "http_proxy": proxy,
+        "PYTHONPATH": str(ROOT),
+        "SCRAPY_SETTINGS_MODULE": "tests.faults.fast_settings",
+    }
 
 
 def _count(factory: sessionmaker[Session], model: type) -> int:
@@ -102,7 +109,9 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> N
         listed = subprocess.run(_cli("runs", "--db", db_url), env=env, cwd=tmp_path,
                                 capture_output=True, text=True, check=False)  # fmt: skip
         assert listed.returncode == 0, listed.stderr
-        line = next(line for line in listed.stdout.splitlines() if line.split()[:2] == [str(killed.id), "run"])
+        line = next(
+            line for line in listed.stdout.splitlines() if line.split()[:2] == [str(killed.id), "run"]
+        )
         assert "interrupted" in line
         assert "process ended without finishing" in listed.stdout
 
@@ -119,7 +128,9 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> N
         steps = [error["step"] for error in runs[0].errors]
         assert steps == ["crawl", "resume"]  # the record says it was interrupted, then resumed
         crawls = session.execute(
-            select(SiteCrawl.site_id, func.count()).where(SiteCrawl.run_id == killed.id).group_by(SiteCrawl.site_id)
+            select(SiteCrawl.site_id, func.count())
+            .where(SiteCrawl.run_id == killed.id)
+            .group_by(SiteCrawl.site_id)
         ).all()
         assert len(crawls) == SITES and {count for _, count in crawls} == {1}
         assert {status for (status,) in session.execute(select(SiteCrawl.status))} == {"ok"}
