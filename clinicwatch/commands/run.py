@@ -8,6 +8,7 @@ from pathlib import Path
 from clinicwatch.commands.common import REGISTRY_URL, add_crawl_arguments, add_db_argument, crawl_settings
 from clinicwatch.errors import UserError
 from clinicwatch.pipeline import StepFailed, run_pipeline
+from crawler.seeds import SeedFileError
 from db.session import DatabaseError
 
 
@@ -36,7 +37,7 @@ def handle(args: argparse.Namespace) -> int:
             max_drop=args.max_drop,
             fresh=args.fresh,
         )
-    except (StepFailed, DatabaseError) as exc:
+    except (StepFailed, DatabaseError, SeedFileError) as exc:
         raise UserError(f"{exc}; no report was written for this run") from exc
     findings = outcome.counts.get("findings", {})
     print(f"run {outcome.run_id} {outcome.status}: " + ", ".join(f"{k} {v}" for k, v in sorted(findings.items())))

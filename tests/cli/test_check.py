@@ -58,7 +58,9 @@ def test_check_url_fetches_a_registry_then_gives_the_verdict_with_evidence(
     factory.kw["bind"].dispose()
 
 
-def test_check_url_prints_a_readable_verdict(db_url: str, served: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_url_prints_a_readable_verdict(
+    db_url: str, served: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert check(db_url, "www.setouchi-regene.example") == 0  # the scheme is repaired
     out = capsys.readouterr().out
     assert "FILED" in out
