@@ -91,6 +91,28 @@ def _stem_aliases(page: VisiblePage, sections: dict[int, _Section], kind: str) -
     return aliases
 
 
+def _rows(page: VisiblePage) -> list[tuple[Segment, str]]:
+    """Each main-content segment with the rest of its table row (the price beside a 「幹細胞点滴」 cell)."""
+    rows = []
+    for index, segment in enumerate(page.segments):
+        following = page.segments[index + 1] if index + 1 < len(page.segments) else None
+        if segment.region != "main":
+            continue
+        paired = following is not None and segment.tag in ROW_LABELS and following.tag in ROW_VALUES
+        rows.append((segment, fold(following.text) if following and paired else ""))
+    return rows
+
+
+def _prices_stem_cells_cheaply(page: VisiblePage) -> bool:
+    """The page prices a treatment named only 「幹細胞…」 below what cultured cells cost."""
+    for segment, row in _rows(page):
+        text = fold(segment.text)
+        generic = any(m.term.lower() in GENERIC_STEM_TERMS for m in find_terms(text))
+        if generic and context.too_cheap_for_cells(f"{text} {row}"):
+            return True
+    return False
+
+
 def _subject(page: VisiblePage, aliases: dict[str, set[str]]) -> set[str]:
     """Modalities the page is about: those named in the first part of its title and in its h1.
 
@@ -121,9 +143,7 @@ class _PageRules:
         }
         self.supernatant_aliases = _stem_aliases(page, self.sections, "supernatant")
         self.allogeneic_aliases = _stem_aliases(page, self.sections, "allogeneic")
-        self.shows_cells = context.has(
-            "stem_cells", "page_evidence", fold(" ".join(s.text for s in page.segments if s.region == "main"))
-        )
+        self.cheap_stem_cells = _prices_stem_cells_cheaply(page)
         self.subject = _subject(
             page,
             {
@@ -133,8 +153,8 @@ class _PageRules:
         )
 
     def stem_kind(self, sentence: str, match: TermMatch, section: _Section) -> str | None:
-        """What a generic 「幹細胞」 mention means here: own cells, donor cells, supernatant, or None when
-        the page gives no sign of real cells (「幹細胞点滴 33,000円」 alone may well be supernatant)."""
+        """What a generic 「幹細胞」 mention means here: own cells, donor cells, supernatant, or None on a
+        page that prices it too cheaply for cultured cells (「幹細胞点滴 33,000円」 is supernatant, usually)."""
         if context.has("autologous", "marker", sentence):
             return "stem_cell"
         phrase = _phrase(sentence, match)
@@ -155,7 +175,9 @@ class _PageRules:
             or (self.subject & STEM_PRODUCTS and "stem_cell" not in self.subject)
         ):
             return product
-        return "stem_cell" if self.shows_cells else None
+        if self.cheap_stem_cells and not context.has("autologous", "marker", sentence):
+            return None
+        return "stem_cell"
 
 
 def _listed(sentence: str, first: TermMatch, second: TermMatch) -> bool:
@@ -259,15 +281,7 @@ def candidates(page: VisiblePage, url: str) -> list[Candidate]:
     """Every mention on the page that counts as an offer, in page order."""
     rules = _PageRules(page, url)
     found: list[Candidate] = []
-    for index, segment in enumerate(page.segments):
-        following = page.segments[index + 1] if index + 1 < len(page.segments) else None
-        if segment.region != "main":
-            continue
-        row = (
-            fold(following.text)
-            if following and segment.tag in ROW_LABELS and following.tag in ROW_VALUES
-            else ""
-        )
+    for segment, row in _rows(page):
         for raw in segment.sentences():
             found.extend(_sentence_candidates(rules, segment, raw, row))
     return found

@@ -23,12 +23,10 @@ NEGATION_REACH = 8
 
 
 @cache
-def _rules() -> dict[str, dict[str, re.Pattern[str] | list[str]]]:
+def _rules() -> dict[str, dict[str, re.Pattern[str] | list[str] | int]]:
     data = tomllib.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
     return {
-        group: {
-            key: value if isinstance(value, list) else re.compile(value) for key, value in entries.items()
-        }
+        group: {key: re.compile(value) if isinstance(value, str) else value for key, value in entries.items()}
         for group, entries in data.items()
     }
 
@@ -38,6 +36,23 @@ def rule(group: str, key: str) -> re.Pattern[str]:
     pattern = _rules()[group][key]
     assert isinstance(pattern, re.Pattern), f"context.toml [{group}] {key} is a list, not a pattern"
     return pattern
+
+
+def prices_yen(text: str) -> list[int]:
+    """Every price in folded text, in yen (「33,000円」 -> 33000, 「3.3万円」 -> 33000)."""
+    found = []
+    for amount, man in rule("stem_cells", "price").findall(text):
+        value = float(amount.replace(",", "") or 0)
+        found.append(int(value * 10000) if man else int(value))
+    return found
+
+
+def too_cheap_for_cells(text: str) -> bool:
+    """The text prices something below what cultured stem cells cost, and shows no real cells."""
+    prices = prices_yen(text)
+    cheapest = _rules()["stem_cells"]["cheapest_yen"]
+    assert isinstance(cheapest, int), "context.toml [stem_cells] cheapest_yen must be a number"
+    return bool(prices) and max(prices) < cheapest and not has("supernatant", "real_cells", text)
 
 
 def _words(group: str, key: str) -> list[str]:

@@ -34,8 +34,9 @@ EXPECTED = {
     "extract_explainer": {"prp"},
     # A PRP kit named in passing on the about page is still PRP (the clinic uses it).
     "extract_profile_lines": {"prp"},
-    # 「幹細胞点滴 33,000円」 with no sign of real cells on the page may be supernatant: left to the
-    # treatment's own page. Fat harvest and culture in the row make it own stem cells.
+    # 「幹細胞点滴 33,000円」 is priced far below cultured cells: probably supernatant, so the page's bare
+    # stem-cell mentions (its news line too) are left to the treatment's own page. 1,650,000円 with fat
+    # harvest and culture is own stem cells.
     "extract_price_bare_stem_drip": set(),
     "extract_price_stem_cells": {"stem_cell"},
 }

@@ -99,3 +99,10 @@ def test_approval_claims(text: str, expected: bool) -> None:
 )
 def test_news_pages(url: str, title: str, expected: bool) -> None:
     assert context.is_news_page(url, fold(title)) is expected
+
+
+def test_prices() -> None:
+    assert context.prices_yen("幹細胞点滴 3.3万円 / 1,650,000円") == [33000, 1650000]
+    assert context.too_cheap_for_cells("幹細胞点滴(1回) 33,000円")
+    assert not context.too_cheap_for_cells("幹細胞点滴 1億個 1,650,000円")
+    assert not context.too_cheap_for_cells("幹細胞点滴 2回目以降(保管細胞使用) 88,000円")  # real cells, kept
