@@ -75,7 +75,16 @@ def uncovered_modalities(required: Iterable[str], plans: Iterable[PlanCover]) ->
 
 def coverage_verdict(required: Iterable[str], plans: Iterable[PlanCover]) -> Verdict:
     """`filed` when every required modality is covered by one of the matched facilities' plans."""
+    plans = list(plans)
     missing = uncovered_modalities(required, plans)
+    if missing and any(not plan.modalities for plan in plans):
+        # A plan whose treatment name the taxonomy does not know may be the missing one: not an accusation.
+        return Verdict(
+            REVIEW,
+            missing,
+            "no plan is known to cover " + ", ".join(missing)
+            + ", but a plan's treatment name was not recognised; a person must read it",
+        )
     if missing:
         return Verdict(NOT_COVERED, missing, "no plan of the linked facility covers " + ", ".join(missing))
     return Verdict(FILED, (), "every advertised treatment that needs a filing is covered by a filed plan")

@@ -11,6 +11,8 @@ from crawler.taxonomy import classify, fold, modalities, modality
     ("plan_name", "expected"),
     [
         ("自己脂肪由来間葉系幹細胞を用いた変形性膝関節症の治療", ["stem_cell"]),
+        ("自己脂肪組織由来間葉系間質細胞を用いた変形性関節症の治療", ["stem_cell"]),
+        ("自己骨髄由来単核球細胞を用いた重症下肢虚血の治療", ["stem_cell"]),
         ("臍帯由来間葉系幹細胞を用いた慢性疼痛治療", ["stem_cell_allogeneic"]),
         ("自己多血小板血漿（PRP）を用いた皮膚の再生療法", ["prp"]),
         ("PRP+FGF皮膚注入療法", ["prp"]),

@@ -44,6 +44,13 @@ def test_not_covered_when_cord_cells_are_filed_only_as_class_two() -> None:
     assert (verdict.status, verdict.uncovered) == (st.NOT_COVERED, ("stem_cell_allogeneic",))
 
 
+def test_review_not_not_covered_when_a_plan_s_treatment_was_not_recognised() -> None:
+    unknown = st.PlanCover(frozenset(), 2)
+    verdict = st.link_verdict(["stem_cell", "prp"], "match", [PRP_III, unknown])
+    assert (verdict.status, verdict.uncovered) == (st.REVIEW, ("stem_cell",))
+    assert "not recognised" in verdict.reason
+
+
 def test_unfiled_when_no_facility_is_this_clinic() -> None:
     verdict = st.link_verdict(["stem_cell"], "no_match", [])
     assert (verdict.status, verdict.uncovered) == (st.UNFILED, ("stem_cell",))
