@@ -80,11 +80,28 @@ def open_database(url: str | None = None) -> sessionmaker[Session]:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         upgrade(engine)
+        _check_writable(engine)
     except (OperationalError, SQLAlchemyError, OSError) as exc:
         engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseError(f"database {redacted(resolved)} cannot be used: {reason}") from exc
+        raise DatabaseError(f"database {redacted(resolved)} cannot be used: {reason}{_hint(engine)}") from exc
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _check_writable(engine: Engine) -> None:
+    """Fail now, not at a run's first write, on a read-only file or role: a write rolled back."""
+    with engine.connect() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        conn.rollback()
+
+
+def _hint(engine: Engine) -> str:
+    """What to do about a SQLite file whose folder is missing (SQLite only says it cannot open it)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database.startswith((":memory:", "file:")):
+        return ""
+    folder = Path(database).parent
+    return "" if folder.is_dir() else f" (folder {folder} does not exist; create it or choose another path)"
 
 
 @contextmanager
