@@ -1,8 +1,8 @@
 """Crawl throughput and peak memory of `clinicwatch crawl` on a synthetic farm, against `scrapy bench`.
 
-In one run on one machine: `scrapy bench` (Scrapy's own spider and server, default settings, 10 s),
-then for each farm size `clinicwatch crawl` over benchmarks/sitefarm_gen.py sites served by
-benchmarks/fast_farm.py. The crawl keeps the politeness settings of a real run (robots.txt,
+In one run on one machine, for each farm size: `scrapy bench` (Scrapy's own spider and server, default
+settings, 10 s), then right after it `clinicwatch crawl` over benchmarks/sitefarm_gen.py sites served
+by benchmarks/fast_farm.py; the ratio compares the two. The crawl keeps the politeness settings of a real run (robots.txt,
 concurrency per site, timeouts, size cap) except the per-site delay (DOWNLOAD_DELAY and AutoThrottle),
 through a settings module that imports crawler/settings.py and changes only those.
 
@@ -196,15 +196,18 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    reference = None if args.skip_bench else scrapy_bench(args.work)
-    figures = [reference] if reference else []
-    if reference:
-        print(describe(reference, None), flush=True)
-    for sites in [] if args.skip_crawl else args.sites:
-        farm = ensure_farm(args.work, sites, args.pages, args.seed)
-        figure = crawl_farm(args.work, farm, args.crawl_cmd, f"crawl {sites} sites x {args.pages}")
-        figures.append(figure)
-        print(describe(figure, reference), flush=True)
+    figures: list[Figure] = []
+    # A bench right before each crawl: on a shared machine the load drifts between runs.
+    for sites in [None] if args.skip_crawl else args.sites:
+        farm = ensure_farm(args.work, sites, args.pages, args.seed) if sites else None
+        reference = None if args.skip_bench else scrapy_bench(args.work)
+        if reference:
+            figures.append(reference)
+            print(describe(reference, None), flush=True)
+        if farm and sites:
+            figure = crawl_farm(args.work, farm, args.crawl_cmd, f"crawl {sites} sites x {args.pages}")
+            figures.append(figure)
+            print(describe(figure, reference), flush=True)
     if args.json:
         rows = [asdict(f) | {"pages_per_second": round(f.pages_per_second, 1)} for f in figures]
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
