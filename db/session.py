@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,11 +37,29 @@ def redacted(url: str) -> str:
         return url
 
 
+LOCK_WAIT_SECONDS = 10  # how long a statement waits for another process's lock before failing
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
     cursor.close()
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _named_errors(engine: Engine) -> None:
+    """Operational errors (locked, read-only, connection lost) raise DatabaseError naming the database."""
+
+    def name_it(context: ExceptionContext) -> None:
+        if isinstance(context.sqlalchemy_exception, OperationalError):
+            reason = _reason(context.original_exception)
+            raise DatabaseError(f"database {redacted(str(engine.url))} cannot be used: {reason}")
+
+    event.listen(engine, "handle_error", name_it)
 
 
 def make_engine(url: str) -> Engine:
@@ -50,10 +68,15 @@ def make_engine(url: str) -> Engine:
     except ArgumentError as exc:
         raise DatabaseError(f"database URL {url!r} is not valid: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        # Without lock_timeout a table locked by another session would make the command wait forever.
+        options = f"-c lock_timeout={LOCK_WAIT_SECONDS * 1000}"
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 10, "options": options}
+        )
+    _named_errors(engine)
     return engine
 
 
@@ -81,10 +104,14 @@ def open_database(url: str | None = None) -> sessionmaker[Session]:
             conn.execute(text("SELECT 1"))
         upgrade(engine)
         _check_writable(engine)
-    except (OperationalError, SQLAlchemyError, OSError) as exc:
+    except DatabaseError as exc:  # an operational error, already naming the database
         engine.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseError(f"database {redacted(resolved)} cannot be used: {reason}{_hint(engine)}") from exc
+        raise DatabaseError(f"{exc}{_hint(engine)}") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise DatabaseError(
+            f"database {redacted(resolved)} cannot be used: {_reason(exc)}{_hint(engine)}"
+        ) from exc
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -98,7 +125,11 @@ def _check_writable(engine: Engine) -> None:
 def _hint(engine: Engine) -> str:
     """What to do about a SQLite file whose folder is missing (SQLite only says it cannot open it)."""
     database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database.startswith((":memory:", "file:")):
+    if (
+        engine.url.get_backend_name() != "sqlite"
+        or not database
+        or database.startswith((":memory:", "file:"))
+    ):
         return ""
     folder = Path(database).parent
     return "" if folder.is_dir() else f" (folder {folder} does not exist; create it or choose another path)"
