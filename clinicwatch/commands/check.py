@@ -15,7 +15,7 @@ from clinicwatch.commands.common import (
     crawl_settings,
     open_db,
 )
-from clinicwatch.errors import UserError
+from clinicwatch.errors import UserError, user_errors
 from clinicwatch.pipeline import (
     StepFailed,
     ensure_snapshot,
@@ -51,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
+@user_errors()
 def handle(args: argparse.Namespace) -> int:
     if bool(args.url) == bool(args.name):
         raise UserError("give either a website URL or --name NAME")

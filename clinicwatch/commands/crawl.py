@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.commands.common import add_crawl_arguments, add_db_argument, crawl_settings, open_db
-from clinicwatch.errors import UserError
+from clinicwatch.errors import UserError, user_errors
 from clinicwatch.pipeline import fail_run, start_run
 from crawler.runner import CrawlFailed
 from crawler.seeds import SeedFileError, read_seeds
@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=handle)
 
 
+@user_errors()
 def handle(args: argparse.Namespace) -> int:
     try:
         seeds, problems = read_seeds(args.seeds)

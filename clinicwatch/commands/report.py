@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from clinicwatch.commands.common import add_db_argument, open_db
-from clinicwatch.errors import UserError
+from clinicwatch.errors import UserError, user_errors
 from db.models import Finding, Run, SiteCrawl
 from db.queries import latest_good_snapshot
 from reports import write_report
@@ -69,6 +69,7 @@ def _compute_missing_findings(session: Session, run: Run) -> None:
     compute_findings(session, run.id, snapshot_id)
 
 
+@user_errors()
 def handle(args: argparse.Namespace) -> int:
     factory = open_db(args)
     with factory.begin() as session:

@@ -7,6 +7,7 @@ import argparse
 from sqlalchemy import select
 
 from clinicwatch.commands.common import add_db_argument, open_db
+from clinicwatch.errors import user_errors
 from clinicwatch.pipeline import mark_interrupted
 from db.models import Run
 
@@ -28,6 +29,7 @@ def _describe(run: Run) -> str:
     return line
 
 
+@user_errors()
 def handle(args: argparse.Namespace) -> int:
     factory = open_db(args)
     with factory.begin() as session:
