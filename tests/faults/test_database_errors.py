@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from clinicwatch.cli import main
-from db.session import open_database
+from db.session import LOCK_WAIT_SECONDS, database_url, open_database, redacted
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,15 +64,30 @@ def test_missing_postgresql_database_is_named(tmp_path: Path) -> None:
     assert "cw_no_such_db" in line and "does not exist" in line
 
 
-def test_locked_sqlite_file_fails_after_the_busy_timeout(migrated: Path, tmp_path: Path) -> None:
-    holder = sqlite3.connect(migrated, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
-    try:
-        line = _one_line_error(_cli("runs", "--db", f"sqlite:///{migrated}", cwd=tmp_path))
-    finally:
+@contextmanager
+def _locked(db_url: str) -> Iterator[None]:
+    """Another process in the middle of a long write: the whole SQLite file, or PostgreSQL's runs table."""
+    engine = create_engine(database_url(db_url))
+    with engine.connect() as holder:
+        if engine.dialect.name == "sqlite":
+            holder.exec_driver_sql("BEGIN EXCLUSIVE")
+        else:
+            holder.execute(text("LOCK TABLE runs IN ACCESS EXCLUSIVE MODE"))
+        yield
         holder.rollback()
-        holder.close()
-    assert line == f"clinicwatch: error: database sqlite:///{migrated} cannot be used: database is locked"
+    engine.dispose()
+
+
+def test_locked_database_fails_after_the_lock_wait(db_url: str, tmp_path: Path) -> None:
+    open_database(db_url).kw["bind"].dispose()
+    started = time.monotonic()
+    with _locked(db_url):
+        line = _one_line_error(_cli("runs", "--db", db_url, cwd=tmp_path))
+    assert time.monotonic() - started < LOCK_WAIT_SECONDS + 30  # waited, then gave up
+    expected = (
+        "database is locked" if db_url.startswith("sqlite") else "canceling statement due to lock timeout"
+    )
+    assert line == f"clinicwatch: error: database {redacted(database_url(db_url))} cannot be used: {expected}"
 
 
 def test_sqlite_file_in_a_missing_folder_says_which_folder(tmp_path: Path) -> None:
