@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from clinicwatch.cli import main
 from clinicwatch.sitefarm import SiteFarm
 from crawler.registry_job import RegistryError, crawl_registry
-from db.models import RegistryPlan, RegistrySnapshot
+from db.models import RegistryPlan, RegistrySnapshot, Run, SiteCrawl
 from db.queries import latest_good_snapshot
 from db.session import open_database
 from tests.crawler.registry_site import BASE_URL, FAST_SETTINGS, LAYOUT, PAGES, build_registry_site
@@ -120,3 +120,37 @@ def _plans(session: Any, snapshot_id: int) -> list[tuple[Any, ...]]:
         .order_by(RegistryPlan.id)
     )
     return [tuple(row) for row in rows]
+
+
+def test_run_with_a_truncated_registry_stops_before_crawling(
+    good_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(good_db, tmp_path / "clinicwatch.db")
+    db_url = f"sqlite:///{tmp_path / 'clinicwatch.db'}"
+    seeds = tmp_path / "seeds.csv"
+    seeds.write_text("url,name\nhttp://www.clinic.example/,\n", encoding="utf-8")
+    root = build_registry_site(tmp_path / "farm", replace=_cut("2/page:3", "熊本市中央区水前"))
+    argv = [
+        "run",
+        "--seeds",
+        str(seeds),
+        "--registry-url",
+        BASE_URL,
+        "--db",
+        db_url,
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    with SiteFarm(root) as farm:
+        monkeypatch.setenv("http_proxy", farm.proxy_url)
+        assert main(argv) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("clinicwatch: error: run ") and " failed at step registry: " in error
+    assert error.endswith("; no report was written for this run")
+    assert not (tmp_path / "out").exists()
+    factory = open_database(db_url)
+    with factory() as session:
+        run = session.scalars(select(Run).where(Run.kind == "run")).one()
+        assert (run.status, [e["step"] for e in run.errors]) == ("failed", ["registry"])
+        assert session.scalar(select(func.count()).select_from(SiteCrawl)) == 0
+    factory.kw["bind"].dispose()
