@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.sitefarm import SiteFarm
-from db.models import RUN_COMPLETE, RUN_RUNNING, Claim, Finding, Page, Run, SiteCrawl
+from db.models import CRAWL_OK, CRAWL_RUNNING, RUN_COMPLETE, RUN_RUNNING, Claim, Finding, Page, Run, SiteCrawl
 from db.session import open_database
 from tests.crawler.registry_site import BASE_URL, build_registry_site
 
@@ -104,7 +104,8 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> N
         with factory() as session:
             killed = session.scalars(select(Run).where(Run.kind == "run")).one()
             assert killed.status == RUN_RUNNING
-            assert session.scalar(select(func.count()).where(SiteCrawl.status == RUN_RUNNING)) > 0  # midway
+            unfinished = session.scalar(select(func.count()).where(SiteCrawl.status == CRAWL_RUNNING))
+            assert unfinished, "killed midway: some sites were still being crawled"
 
         listed = subprocess.run(_cli("runs", "--db", db_url), env=env, cwd=tmp_path,
                                 capture_output=True, text=True, check=False)  # fmt: skip
@@ -133,7 +134,7 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> N
             .group_by(SiteCrawl.site_id)
         ).all()
         assert len(crawls) == SITES and {count for _, count in crawls} == {1}
-        assert {status for (status,) in session.execute(select(SiteCrawl.status))} == {"ok"}
+        assert {status for (status,) in session.execute(select(SiteCrawl.status))} == {CRAWL_OK}
         page_keys = session.execute(select(Page.site_crawl_id, Page.url)).all()
         assert len(page_keys) == len(set(page_keys)) == SITES * 3
         claim_keys = session.execute(select(Claim.page_id, Claim.modality, Claim.term, Claim.quote)).all()
