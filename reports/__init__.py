@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -22,8 +24,13 @@ def write_report(session: Session, run_id: int, out_dir: Path) -> dict[str, Path
     except OSError as exc:
         raise OSError(f"report folder {out_dir} cannot be created: {exc.strerror}") from exc
     data = load_report(session, run_id)
-    return {
-        "html": write_html(data, out_dir / "report.html"),
-        "csv": write_csv(data, out_dir / "findings.csv"),
-        "json": write_json(data, out_dir / "findings.json"),
-    }
+    # Written aside, then renamed into place: a run killed mid-write never leaves a half report.
+    with tempfile.TemporaryDirectory(prefix=".report-", dir=out_dir) as staging:
+        written = {
+            "html": write_html(data, Path(staging) / "report.html"),
+            "csv": write_csv(data, Path(staging) / "findings.csv"),
+            "json": write_json(data, Path(staging) / "findings.json"),
+        }
+        for path in written.values():
+            os.replace(path, out_dir / path.name)
+    return {kind: out_dir / path.name for kind, path in written.items()}

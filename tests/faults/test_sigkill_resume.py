@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,7 +84,10 @@ def _wait_for_pages(factory: sessionmaker[Session], process: subprocess.Popen[by
     raise AssertionError(f"no pages were stored within {limit} s")
 
 
-def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["group", "cli_only"])
+def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, target: str) -> None:
+    """`cli_only` kills just the CLI, as the OOM killer might: its crawl child must die with it,
+    or it would go on writing while the next invocation resumes the run."""
     root, seeds = _farm(tmp_path)
     out = tmp_path / "report"
     args = ["run", "--seeds", str(seeds), "--registry-url", BASE_URL, "--db", db_url, "--out", str(out)]
@@ -97,8 +101,12 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path) -> N
         try:
             _wait_for_pages(factory, process, limit=90)
         finally:
-            os.killpg(process.pid, signal.SIGKILL)  # the CLI and its crawl child
+            if target == "group":
+                os.killpg(process.pid, signal.SIGKILL)  # the CLI and its crawl child
+            else:
+                os.kill(process.pid, signal.SIGKILL)
             process.communicate()
+            time.sleep(1)  # let the orphan's SIGKILL land before looking
 
         assert not (out / "report.html").exists()
         with factory() as session:
