@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.distributed import DistributedError, live_workers
 from crawler.registry_job import crawl_registry
 from crawler.seeds import Seed, read_seeds
 from crawler.sites_job import crawl_sites
@@ -59,13 +60,29 @@ def _pid_alive(pid: int | None) -> bool:
     return True
 
 
+def _local_run_alive(run: Run, host: str) -> bool:
+    """A run of another host is taken to be alive: its pid cannot be checked from here."""
+    return run.args.get("host") != host or _pid_alive(run.pid)
+
+
+def _shared_run_alive(run: Run, host: str) -> bool:
+    """A crawl shared through Redis is alive while any worker is, on any machine (or Redis is unreachable)."""
+    if run.args.get("host") == host and _pid_alive(run.pid):
+        return True
+    try:
+        return bool(live_workers(run.args["redis"], run.id))
+    except DistributedError:
+        return True  # cannot tell: leave it running rather than call it interrupted
+
+
 def mark_interrupted(session: Session) -> list[Run]:
-    """Runs left `running` by a process on this host that no longer exists become `interrupted`."""
+    """Runs left `running` by a process that no longer exists become `interrupted`: one on this host, or a
+    shared crawl none of whose workers is alive."""
     host = socket.gethostname()
     stale = [
         run
         for run in session.scalars(select(Run).where(Run.status == RUN_RUNNING))
-        if run.args.get("host") == host and not _pid_alive(run.pid)
+        if not (_shared_run_alive(run, host) if run.args.get("redis") else _local_run_alive(run, host))
     ]
     for run in stale:
         run.status = RUN_INTERRUPTED

@@ -3,18 +3,24 @@
 Sites are upserted by seed URL (an open-data identity, once known, is kept). Each site gets one
 SiteCrawl per run; a site already `ok` in this run is not crawled again, and one that is not has its
 earlier rows of this run removed first, so running the same run again resumes without duplicates.
+
+With a Redis URL the crawl is one worker of a run shared through scrapy-redis (crawler.distributed):
+the first worker registers the sites; workers that join crawl the same run's pending sites, and each
+site is crawled by exactly one of them.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.distributed import clear_run, redis_settings
 from crawler.frontier import bare_host
 from crawler.runner import crawl
 from crawler.seeds import Seed
@@ -43,39 +49,61 @@ class CrawlSummary:
 
 
 def crawl_sites(
-    db_url: str, run_id: int, seeds: list[Seed], *, settings: dict[str, Any] | None = None
+    db_url: str,
+    run_id: int,
+    seeds: list[Seed],
+    *,
+    settings: dict[str, Any] | None = None,
+    redis_url: str | None = None,
+    join: bool = False,
+    on_ready: Callable[[], None] | None = None,
 ) -> CrawlSummary:
     """Register `seeds` for run `run_id`, crawl those not yet `ok` in it, and summarise the outcome.
 
     `settings` override crawler/settings.py (e.g. CLINICWATCH_MAX_PAGES, USER_AGENT, DOWNLOAD_TIMEOUT).
-    Raises crawler.runner.CrawlFailed when the spider process itself fails.
+    With `redis_url` this is one worker of a shared crawl: the first worker (join False) registers the
+    seeds and starts the run's Redis keys afresh; a worker with `join` registers nothing (`seeds` are
+    not used) and crawls the run's pending sites with the others. `on_ready` is called once the sites
+    are registered, when other workers may join. Raises crawler.runner.CrawlFailed when the spider
+    process itself fails, crawler.distributed.DistributedError when Redis cannot be used.
     """
+    spider_settings = {**(settings or {}), "CLINICWATCH_DB": db_url}
+    if redis_url:
+        spider_settings |= redis_settings(redis_url, run_id)
+        if not join:
+            clear_run(redis_url, run_id)  # keys of an earlier run with this id (another database)
     factory = open_database(db_url)
     try:
-        with transaction(factory) as session:
-            sites = {site.seed_url: site for site in session.scalars(select(Site))}
-            crawls = {
-                c.site_id: c for c in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))
-            }
-            prepared: set[int] = set()
-            for seed in seeds:
-                site = sites[seed.url] = _upsert_site(session, existing=sites.get(seed.url), seed=seed)
-                if site.id in prepared:  # a seed listed twice is crawled once
-                    continue
-                prepared.add(site.id)
-                crawl_row = crawls.get(site.id)
-                if crawl_row is None or crawl_row.status != CRAWL_OK:
-                    _prepare_crawl(session, run_id, site, crawl_row)
+        if not join:
+            _register(factory, run_id, seeds)
+        if on_ready:
+            on_ready()
         with factory() as session:
             to_crawl = session.scalar(
                 select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK).limit(1)
             )
         if to_crawl is not None:
-            crawl("clinics", {**(settings or {}), "CLINICWATCH_DB": db_url}, {"run_id": run_id})
+            crawl("clinics", spider_settings, {"run_id": run_id})
         with factory() as session:
             return summarise(session, run_id)
     finally:
         factory.kw["bind"].dispose()
+
+
+def _register(factory: sessionmaker[Session], run_id: int, seeds: list[Seed]) -> None:
+    """Upsert the seeds' sites and make a SiteCrawl ready for every one not yet `ok` in the run."""
+    with transaction(factory) as session:
+        sites = {site.seed_url: site for site in session.scalars(select(Site))}
+        crawls = {c.site_id: c for c in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))}
+        prepared: set[int] = set()
+        for seed in seeds:
+            site = sites[seed.url] = _upsert_site(session, existing=sites.get(seed.url), seed=seed)
+            if site.id in prepared:  # a seed listed twice is crawled once
+                continue
+            prepared.add(site.id)
+            crawl_row = crawls.get(site.id)
+            if crawl_row is None or crawl_row.status != CRAWL_OK:
+                _prepare_crawl(session, run_id, site, crawl_row)
 
 
 def _upsert_site(session: Session, *, existing: Site | None, seed: Seed) -> Site:

@@ -1,4 +1,8 @@
-"""`clinicwatch crawl`: crawl the clinic websites of a seed file into a new run."""
+"""`clinicwatch crawl`: crawl the clinic websites of a seed file into a new run.
+
+With `--redis URL` the crawl is shared through Redis: this worker creates the run and prints the
+command that lets workers on other machines `--join` it (same database, same Redis).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinicwatch.commands.common import add_crawl_arguments, add_db_argument, crawl_settings, open_db
 from clinicwatch.errors import UserError, user_errors
 from clinicwatch.pipeline import fail_run, start_run
+from crawler.distributed import DistributedError, connect, redis_settings
 from crawler.runner import CrawlFailed
 from crawler.seeds import SeedFileError, read_seeds
 from crawler.sites_job import CrawlSummary, crawl_sites
-from db.models import RUN_COMPLETE, Run, utcnow
+from db.models import RUN_COMPLETE, RUN_RUNNING, Run, utcnow
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +31,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "from `clinicwatch seeds`), politely and within the page and depth limits, and store what each "
         "page advertises and says about the clinic. Sites that fail are listed with the reason.",
     )
-    parser.add_argument("--seeds", required=True, type=Path, metavar="FILE", help="CSV with header url,name")
+    parser.add_argument("--seeds", type=Path, metavar="FILE", help="CSV with header url,name")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share the crawl through this Redis server (redis://HOST:6379/0) with workers on other machines",
+    )
+    parser.add_argument(
+        "--join",
+        type=int,
+        metavar="RUN_ID",
+        help="with --redis: join the shared crawl run RUN_ID started by another worker (no --seeds needed)",
+    )
     add_crawl_arguments(parser)
     add_db_argument(parser)
     parser.set_defaults(handler=handle)
@@ -34,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 @user_errors()
 def handle(args: argparse.Namespace) -> int:
+    if args.join is not None:
+        return _join(args)
+    if args.seeds is None:
+        raise UserError(
+            "crawl: --seeds FILE is required (or --redis URL --join RUN_ID to join a shared crawl)"
+        )
     try:
         seeds, problems = read_seeds(args.seeds)
     except SeedFileError as exc:
@@ -45,12 +67,18 @@ def handle(args: argparse.Namespace) -> int:
     for name in ("max_pages", "max_depth"):
         if (value := getattr(args, name)) is not None and value < 1:
             raise UserError(f"--{name.replace('_', '-')} {value}: must be at least 1")
+    if args.redis:
+        _check_redis(args.redis)
     factory = open_db(args)
     db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
-    run = start_run(factory, "crawl", {"seeds": str(args.seeds.resolve()), **crawl_settings(args)})
+    shared = {"redis": args.redis} if args.redis else {}
+    run = start_run(factory, "crawl", {"seeds": str(args.seeds.resolve()), **crawl_settings(args), **shared})
+    announce = (lambda: _announce(run.id, args.redis, factory)) if args.redis else None
     try:
-        summary = crawl_sites(db_url, run.id, seeds, settings=crawl_settings(args))
-    except CrawlFailed as exc:
+        summary = crawl_sites(
+            db_url, run.id, seeds, settings=crawl_settings(args), redis_url=args.redis, on_ready=announce
+        )
+    except (CrawlFailed, DistributedError) as exc:
         fail_run(factory, run.id, "crawl", str(exc))
         raise UserError(f"run {run.id}: {exc}") from exc
     _complete(
@@ -66,6 +94,54 @@ def handle(args: argparse.Namespace) -> int:
     )
     print_summary(run.id, summary)
     return 1 if summary.sites_ok == 0 else 0
+
+
+def _announce(run_id: int, redis_url: str, factory: sessionmaker[Session]) -> None:
+    db = factory.kw["bind"].url.render_as_string(hide_password=True)
+    print(
+        f"crawl run {run_id} is shared through {redis_url}; on other machines run:\n"
+        f"  clinicwatch crawl --redis {redis_url} --join {run_id} --db {db}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _join(args: argparse.Namespace) -> int:
+    """Crawl with the other workers of shared run `args.join`, under the limits its first worker set."""
+    if not args.redis:
+        raise UserError(f"--join {args.join}: needs --redis URL, the Redis server the run's workers share")
+    if any(crawl_settings(args).values()):
+        raise UserError(
+            f"--join {args.join}: the page, depth and User-Agent settings are the run's; leave them out"
+        )
+    _check_redis(args.redis)
+    factory = open_db(args)
+    db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    with factory() as session:
+        run = session.get(Run, args.join)
+    if run is None or run.kind != "crawl" or "redis" not in run.args:
+        raise UserError(f"--join {args.join}: no shared crawl run {args.join} in {factory.kw['bind'].url}")
+    if run.status == RUN_COMPLETE:
+        print(f"crawl run {run.id} is already complete; nothing to do")
+        return 0
+    if run.status != RUN_RUNNING:
+        raise UserError(f"--join {run.id}: the run is {run.status}; start a new one")
+    # The Scrapy settings the first worker stored (upper case, beside "seeds", "host", "redis").
+    settings = {key: value for key, value in run.args.items() if key.isupper()}
+    try:
+        summary = crawl_sites(db_url, run.id, [], settings=settings, redis_url=args.redis, join=True)
+    except (CrawlFailed, DistributedError) as exc:
+        raise UserError(f"run {run.id}: {exc}") from exc
+    print_summary(run.id, summary)
+    return 1 if summary.sites_ok == 0 else 0
+
+
+def _check_redis(redis_url: str) -> None:
+    try:
+        redis_settings(redis_url, 0)  # rejects a URL that is not Redis's
+        connect(redis_url)
+    except DistributedError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _complete(

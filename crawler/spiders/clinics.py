@@ -6,6 +6,11 @@ requests in flight and its own frontier (crawler.frontier), so the page limit ke
 Redirects are followed here rather than by Scrapy, so that a loop, a hop off the site or a seed that
 moves to another domain is recorded with its reason. Every outcome of a request ends in exactly one
 call of `_finish_request`, which is how the spider knows a site is done.
+
+Under scrapy-redis (crawler.distributed.redis_settings) several workers share one run: each yields a
+seed request for every pending site through the shared queue and filter, so exactly one copy of each
+is fetched; the worker that fetches a site's top page owns the site and keeps its other requests in
+its own memory (LOCAL_META), so a site's frontier and limits live in one place.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
+from crawler.distributed import LOCAL_META, PREFIX_SETTING
 from crawler.encoding import decode_bytes
 from crawler.extract import PageExtraction
 from crawler.frontier import Candidate, SiteFrontier, bare_host, clean_url, page_key
@@ -139,6 +145,7 @@ class ClinicsSpider(scrapy.Spider):
     max_redirects: int
     max_size: int
     extract_page: Callable[[str, str], PageExtraction]
+    shared: bool  # one worker of a crawl shared through Redis
 
     def __init__(self, run_id: int | str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,6 +167,7 @@ class ClinicsSpider(scrapy.Spider):
         spider.max_redirects = settings.getint("REDIRECT_MAX_TIMES")
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         spider.extract_page = load_object(settings["CLINICWATCH_EXTRACTOR"])
+        spider.shared = bool(settings.get(PREFIX_SETTING))
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
@@ -167,6 +175,11 @@ class ClinicsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         self.waiting.extend(pending_sites(self.settings["CLINICWATCH_DB"], self.run_id))
         self.total = len(self.waiting)
+        if self.shared:
+            for task in self.waiting:
+                yield self._seed_request(task)
+            self.waiting.clear()
+            return
         for request in self._start_sites():
             yield request
 
@@ -174,11 +187,34 @@ class ClinicsSpider(scrapy.Spider):
 
     def _start_sites(self) -> Iterator[Request]:
         while self.waiting and len(self.sites) < self.parallel_sites:
-            task = self.waiting.popleft()
-            frontier = SiteFrontier(task.seed_url, self.max_pages, self.max_depth, self.max_queries)
-            site = self.sites[task.site_crawl_id] = SiteState(task, frontier)
+            site, candidate = self._new_site(self.waiting.popleft())
+            self.sites[site.task.site_crawl_id] = site
             site.in_flight += 1
-            yield self._request(site, frontier.take_seed(), priority=100)
+            yield self._request(site, candidate, priority=100)
+
+    def _new_site(self, task: SiteTask) -> tuple[SiteState, Candidate]:
+        frontier = SiteFrontier(task.seed_url, self.max_pages, self.max_depth, self.max_queries)
+        return SiteState(task, frontier), frontier.take_seed()
+
+    def _seed_request(self, task: SiteTask) -> Request:
+        """A site's top page for the shared queue: the shared filter lets one worker's copy through."""
+        site, candidate = self._new_site(task)
+        request = self._request(site, candidate, priority=100)
+        del request.meta[LOCAL_META]
+        request.meta["cw_seed"] = task.seed_url
+        return request.replace(dont_filter=False)
+
+    def _adopt(self, meta: dict[str, Any]) -> SiteState:
+        """This worker fetched the top page of a shared site (its seed request): it owns the site now."""
+        site, _ = self._new_site(SiteTask(meta["site_crawl_id"], meta["cw_seed"]))
+        site.in_flight = 1
+        self.sites[site.task.site_crawl_id] = site
+        return site
+
+    def _site_of(self, meta: dict[str, Any]) -> SiteState:
+        if self.shared and meta["site_crawl_id"] not in self.sites:
+            return self._adopt(meta)
+        return self.sites[meta["site_crawl_id"]]
 
     def _request(
         self,
@@ -189,20 +225,23 @@ class ClinicsSpider(scrapy.Spider):
         origin: str | None = None,
         chain: tuple[str, ...] = (),
     ) -> Request:
+        meta = {
+            "site_crawl_id": site.task.site_crawl_id,
+            "cw_depth": candidate.depth,
+            "cw_origin": origin or candidate.url,
+            "cw_chain": chain,
+            "handle_httpstatus_all": True,
+            "dont_redirect": True,
+        }
+        if self.shared:
+            meta[LOCAL_META] = True  # the site's state is on this worker: so are its requests
         return Request(
             candidate.url,
             callback=self.parse_page,
             errback=self.request_failed,
             dont_filter=True,  # the frontier deduplicates; a silently dropped request would stall its site
             priority=-candidate.sort_key[0] if priority is None else priority,
-            meta={
-                "site_crawl_id": site.task.site_crawl_id,
-                "cw_depth": candidate.depth,
-                "cw_origin": origin or candidate.url,
-                "cw_chain": chain,
-                "handle_httpstatus_all": True,
-                "dont_redirect": True,
-            },
+            meta=meta,
         )
 
     def _finish_request(self, site: SiteState) -> Iterator[Any]:
@@ -254,7 +293,7 @@ class ClinicsSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        site = self.sites[response.meta["site_crawl_id"]]
+        site = self._site_of(response.meta)
         try:
             yield from self._handle_response(site, response)
         except Exception as exc:  # one odd page must not stall its site
@@ -264,7 +303,7 @@ class ClinicsSpider(scrapy.Spider):
 
     def request_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        site = self.sites[request.meta["site_crawl_id"]]
+        site = self._site_of(request.meta)
         self._record_error(site, request.meta, failure_reason(failure))
         yield from self._finish_request(site)
 
