@@ -4,6 +4,7 @@ Against the Redis server named by CLINICWATCH_TEST_REDIS (default 127.0.0.1:6379
 only (workers on several machines cannot share a SQLite file). Each worker reaches the sites through
 its own loopback farm, so the test knows who fetched what: every page is fetched exactly once across
 both, and the stored rows equal those of a one-worker crawl of the same sites.
+A shared run is marked interrupted only when none of its workers, on any machine, is alive.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -22,11 +24,22 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from clinicwatch.pipeline import mark_interrupted
 from clinicwatch.sitefarm import SiteFarm
-from crawler.distributed import DistributedError, clear_run, connect, live_workers
-from db.models import RUN_COMPLETE, Claim, IdentityFact, Page, Run, Site, SiteCrawl
+from crawler.distributed import DistributedError, clear_run, connect, live_workers, run_prefix
+from db.models import (
+    RUN_COMPLETE,
+    RUN_INTERRUPTED,
+    RUN_RUNNING,
+    Claim,
+    IdentityFact,
+    Page,
+    Run,
+    Site,
+    SiteCrawl,
+)
 from db.session import open_database
 
 REDIS_URL = os.environ.get("CLINICWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -224,3 +237,26 @@ def test_two_workers_crawl_every_page_once_and_store_what_one_worker_stores(
     assert len(shared) == SITE_COUNT
     assert shared == single
     assert all(site["claims"] and site["identity"] for site in shared.values())
+
+
+@pytest.mark.redis
+def test_a_shared_run_is_interrupted_only_when_no_worker_of_it_is_alive(
+    session_factory: sessionmaker[Session], cleared: list[int]
+) -> None:
+    try:
+        client = connect(REDIS_URL)
+    except DistributedError as exc:
+        pytest.skip(str(exc))
+    run_ids = [uuid.uuid4().int % 10**9 for _ in range(2)]
+    cleared.extend(run_ids)
+    with session_factory.begin() as session:  # started on another machine: no pid to check from here
+        session.add_all(
+            Run(id=run_id, kind="crawl", pid=1, args={"host": "elsewhere", "redis": REDIS_URL})
+            for run_id in run_ids
+        )
+    # What a SharedScheduler does every few seconds while its worker runs (crawler.distributed).
+    client.zadd(f"{run_prefix(run_ids[0])}:alive", {"elsewhere:1:abc": time.time() + 60})
+    with session_factory.begin() as session:
+        assert [run.id for run in mark_interrupted(session)] == [run_ids[1]]
+    with session_factory() as session:
+        assert [session.get_one(Run, run_id).status for run_id in run_ids] == [RUN_RUNNING, RUN_INTERRUPTED]
