@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.pipeline import mark_interrupted
@@ -174,6 +174,18 @@ def _rows(
     return sorted(tuple(getattr(row, column) for column in columns) for row in found)
 
 
+def _unique_run_ids(pg_url: str) -> None:
+    """Start the database's run ids at a random number: Redis keys are per run id, and another test
+    session sharing this Redis server has its own fresh database whose first run is also 1."""
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("SELECT setval(pg_get_serial_sequence('runs', 'id'), :start)"),
+            {"start": uuid.uuid4().int % 10**9},
+        )
+    engine.dispose()
+
+
 @pytest.fixture
 def cleared() -> Iterator[list[int]]:
     """Run ids whose Redis keys are deleted after the test."""
@@ -191,6 +203,7 @@ def test_two_workers_crawl_every_page_once_and_store_what_one_worker_stores(
     lines = [f"http://www.sakura{n}-clinic.example/,さくら{n}クリニック" for n in range(SITE_COUNT)]
     seeds.write_text("url,name\n" + "\n".join(lines) + "\n", encoding="utf-8")
     common = ["--seeds", str(seeds), "--db", pg_url, "--max-pages", "10", "--max-depth", "2"]
+    _unique_run_ids(pg_url)
 
     with ExitStack() as stack:
         # The first worker's robots.txt answers wait until the second worker asks for something: the
