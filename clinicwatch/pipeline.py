@@ -23,7 +23,7 @@ from crawler.registry_job import crawl_registry
 from crawler.seeds import Seed, read_seeds
 from crawler.sites_job import crawl_sites
 from db.models import RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_RUNNING, Run, utcnow
-from db.queries import latest_good_snapshot
+from db.queries import latest_good_snapshot, run_process_alive
 from db.session import open_database
 from matcher.link import link_run
 from reports import write_report
@@ -48,26 +48,9 @@ class RunOutcome:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _local_run_alive(run: Run, host: str) -> bool:
-    """A run of another host is taken to be alive: its pid cannot be checked from here."""
-    return run.args.get("host") != host or _pid_alive(run.pid)
-
-
 def _shared_run_alive(run: Run, host: str) -> bool:
     """A crawl shared through Redis is alive while any worker is, on any machine (or Redis is unreachable)."""
-    if run.args.get("host") == host and _pid_alive(run.pid):
+    if run.args.get("host") == host and run_process_alive(run):
         return True
     try:
         return bool(live_workers(run.args["redis"], run.id))
@@ -82,7 +65,7 @@ def mark_interrupted(session: Session) -> list[Run]:
     stale = [
         run
         for run in session.scalars(select(Run).where(Run.status == RUN_RUNNING))
-        if not (_shared_run_alive(run, host) if run.args.get("redis") else _local_run_alive(run, host))
+        if not (_shared_run_alive(run, host) if run.args.get("redis") else run_process_alive(run))
     ]
     for run in stale:
         run.status = RUN_INTERRUPTED

@@ -30,7 +30,7 @@ from db.models import (
     RegistrySnapshot,
     Run,
 )
-from db.queries import latest_good_snapshot
+from db.queries import latest_good_snapshot, run_process_alive
 from db.session import open_database, transaction
 
 DEFAULT_MAX_DROP = 0.3
@@ -87,18 +87,6 @@ def crawl_registry(
     return snapshot_id
 
 
-def _process_alive(run: Run) -> bool:
-    if run.args.get("host") != socket.gethostname() or not run.pid:
-        return True  # another machine's process: assume it is still working
-    try:
-        os.kill(run.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def fail_abandoned_snapshots(session: Session) -> list[int]:
     """Snapshots left `running` by a registry run whose process died become failed (its run interrupted)."""
     abandoned = []
@@ -108,7 +96,7 @@ def fail_abandoned_snapshots(session: Session) -> list[int]:
         run = session.scalars(
             select(Run).where(Run.kind == "registry", Run.registry_snapshot_id == snapshot.id)
         ).first()
-        if run is not None and run.status == RUN_RUNNING and _process_alive(run):
+        if run is not None and run.status == RUN_RUNNING and run_process_alive(run):
             continue
         snapshot.status = SNAPSHOT_FAILED
         snapshot.error = f"registry {snapshot.base_url}: interrupted, the crawl stopped before finishing"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import SNAPSHOT_GOOD, RegistrySnapshot
+from db.models import SNAPSHOT_GOOD, RegistrySnapshot, Run
 
 
 def latest_good_snapshot(session: Session) -> RegistrySnapshot | None:
@@ -13,3 +16,21 @@ def latest_good_snapshot(session: Session) -> RegistrySnapshot | None:
     return session.scalars(
         select(RegistrySnapshot).where(RegistrySnapshot.status == SNAPSHOT_GOOD).order_by(RegistrySnapshot.id.desc())
     ).first()
+
+
+def run_process_alive(run: Run) -> bool:
+    """Whether the process that started `run` may still be working on it.
+
+    A run started on another host is taken to be alive: its pid cannot be checked from here.
+    """
+    if run.args.get("host") != socket.gethostname():
+        return True
+    if not run.pid:
+        return False
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
