@@ -9,6 +9,7 @@ a re-run of the same run knows which sites to crawl again. A line per finished s
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,37 +66,11 @@ def page_rows(session: Session, items: list[PageItem]) -> None:
 def _fact_rows(item: PageItem, page: Page) -> list[Any]:
     assert item.extraction is not None
     common = {"site_crawl_id": item.site_crawl_id, "page_id": page.id, "url": item.final_url}
-    rows: list[Any] = [
-        Claim(
-            **common,
-            fetched_at=item.fetched_at,
-            modality=c.modality,
-            pillar=c.pillar,
-            requires_filing=c.requires_filing,
-            usual_class=c.usual_class,
-            branch=c.branch,
-            quote=c.quote,
-            term=c.term,
-            regenerative_wording=c.regenerative_wording,
-        )
-        for c in item.extraction.claims
-    ]
-    rows += [
-        SiteFlag(**common, fetched_at=item.fetched_at, flag=f.flag, quote=f.quote)
-        for f in item.extraction.flags
-    ]
-    rows += [
-        IdentityFact(
-            **common,
-            kind=f.kind,
-            value=f.value,
-            value_raw=f.value_raw,
-            branch=f.branch,
-            source=f.source,
-            quote=f.quote,
-        )
-        for f in item.extraction.identity
-    ]
+    # The extraction dataclasses' fields are the fact tables' columns, one for one.
+    extraction = item.extraction
+    rows: list[Any] = [Claim(**common, fetched_at=item.fetched_at, **asdict(c)) for c in extraction.claims]
+    rows += [SiteFlag(**common, fetched_at=item.fetched_at, **asdict(f)) for f in extraction.flags]
+    rows += [IdentityFact(**common, **asdict(f)) for f in extraction.identity]
     return rows
 
 
