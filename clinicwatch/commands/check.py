@@ -86,12 +86,14 @@ def _check_url(factory, db_url: str, snapshot_id: int, args: argparse.Namespace)
         raise UserError(str(exc)) from exc
     with factory.begin() as session:
         finding = session.scalars(select(Finding).where(Finding.run_id == run.id)).first()
-        current = session.get_one(Run, run.id)
-        if finding is None:
-            fail_run(factory, run.id, "findings", "no finding was produced")
-            raise UserError(f"no finding for {url}")
-        current.status, current.finished_at = RUN_COMPLETE, utcnow()
-        clinic = finding.clinic
+        if finding is not None:
+            current = session.get_one(Run, run.id)
+            current.status, current.finished_at = RUN_COMPLETE, utcnow()
+            clinic = finding.clinic
+    if finding is None:
+        # Recorded in its own transaction, after the one above has ended (SQLite allows one writer).
+        fail_run(factory, run.id, "findings", "no finding was produced")
+        raise UserError(f"no finding for {url}")
     if args.json:
         print(json.dumps(clinic, ensure_ascii=False, indent=2))
     else:
