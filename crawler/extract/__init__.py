@@ -6,9 +6,26 @@ HTML and its URL, so it tests without a reactor.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from crawler.taxonomy import modality
+
+
+class PageTooComplex(Exception):
+    """Extraction of one page ran past its time budget; the page is skipped, the crawl goes on."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A deadline for one page's extraction, checked between units of work (segments, sentences)."""
+
+    seconds: float | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        if self.seconds is not None and time.monotonic() - self.started > self.seconds:
+            raise PageTooComplex(f"page too complex, skipped (extraction took over {self.seconds:g} s)")
 
 
 @dataclass(frozen=True)
@@ -54,12 +71,17 @@ class PageExtraction:
         return bool(self.claims or self.flags or self.identity)
 
 
-def extract_page(html: str, url: str) -> PageExtraction:
-    """Claims, flags and identity facts of one decoded HTML page."""
+def extract_page(html: str, url: str, *, budget_seconds: float | None = None) -> PageExtraction:
+    """Claims, flags and identity facts of one decoded HTML page.
+
+    Raises PageTooComplex when `budget_seconds` pass before the page is done.
+    """
     from crawler.extract import claims, flags, identity, visible
 
+    budget = Budget(budget_seconds)
     page = visible.parse(html)
-    found = claims.candidates(page, url)
+    budget.check()
+    found = claims.candidates(page, url, budget)
     branch = identity.page_branch(page)
     result = PageExtraction(title=page.title, text=page.text, identity=identity.identity_facts(page))
     for candidate in claims.best_claims(found):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.extract import context
+from crawler.extract import Budget, context
 from crawler.extract.visible import Segment, VisiblePage
 from crawler.taxonomy import TermMatch, find_terms, fold, modalities, resolve
 
@@ -277,12 +277,14 @@ def _sentence_candidates(rules: _PageRules, segment: Segment, raw: str, row: str
     ]
 
 
-def candidates(page: VisiblePage, url: str) -> list[Candidate]:
+def candidates(page: VisiblePage, url: str, budget: Budget | None = None) -> list[Candidate]:
     """Every mention on the page that counts as an offer, in page order."""
     rules = _PageRules(page, url)
     found: list[Candidate] = []
     for segment, row in _rows(page):
         for raw in segment.sentences():
+            if budget is not None:
+                budget.check()
             found.extend(_sentence_candidates(rules, segment, raw, row))
     return found
 
