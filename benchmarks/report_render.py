@@ -24,7 +24,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import RUN_COMPLETE, SNAPSHOT_GOOD, Finding, RegistrySnapshot, Run, Site
-from db.session import open_database
+from db.session import Database
 from reports import write_report
 from reports.exports import write_csv, write_json
 from reports.render_html import render
@@ -161,7 +161,8 @@ def timed(label: str, action: Callable[[], T]) -> T:
 
 
 def measure(db_url: str, count: int, out: Path) -> None:
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     print(f"{count} clinics ({db_url.split(':')[0]}):", flush=True)
     run_id = timed("store findings (setup)", lambda: store(factory, count, seed=count))
     with factory() as session:
@@ -178,7 +179,7 @@ def measure(db_url: str, count: int, out: Path) -> None:
     print(
         f"  peak RSS so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True
     )
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 def main() -> None:

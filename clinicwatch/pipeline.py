@@ -7,7 +7,6 @@ A run killed midway is marked interrupted by the next invocation, which resumes 
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 from collections.abc import Callable
@@ -19,12 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.distributed import DistributedError, live_workers
-from crawler.registry_job import crawl_registry
+from crawler.registry_job import DEFAULT_MAX_DROP, crawl_registry
 from crawler.seeds import Seed, read_seeds
 from crawler.sites_job import crawl_sites
-from db.models import RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_RUNNING, Run, utcnow
+from db import runs
+from db.models import RUN_INTERRUPTED, Run
 from db.queries import latest_good_snapshot, run_process_alive
-from db.session import open_database
+from db.session import Database
 from matcher.link import link_run
 from reports import write_report
 from reports.findings import compute_findings
@@ -58,28 +58,30 @@ def _shared_run_alive(run: Run, host: str) -> bool:
         return True  # cannot tell: leave it running rather than call it interrupted
 
 
+def run_alive(run: Run) -> bool:
+    """Whether a running run's process may still be working on it (any worker, for a shared crawl)."""
+    if run.args.get("redis"):
+        return _shared_run_alive(run, socket.gethostname())
+    return run_process_alive(run)
+
+
 def mark_interrupted(session: Session) -> list[Run]:
     """Runs left `running` by a process that no longer exists become `interrupted`: one on this host, or a
     shared crawl none of whose workers is alive."""
-    host = socket.gethostname()
-    stale = [
-        run
-        for run in session.scalars(select(Run).where(Run.status == RUN_RUNNING))
-        if not (_shared_run_alive(run, host) if run.args.get("redis") else run_process_alive(run))
-    ]
-    for run in stale:
-        run.status = RUN_INTERRUPTED
-        run.finished_at = run.finished_at or utcnow()
-        run.errors = [*run.errors, {"step": run.counts.get("step", "?"), "error": "process ended without finishing"}]
-    return stale
+    return runs.interrupt_stale(session, run_alive)
 
 
-def start_run(factory: sessionmaker[Session], kind: str, args: dict[str, Any]) -> Run:
+def start_run(
+    factory: sessionmaker[Session], kind: str, args: dict[str, Any], snapshot_id: int | None = None
+) -> Run:
     with factory.begin() as session:
         mark_interrupted(session)
-        run = Run(kind=kind, pid=os.getpid(), args={**args, "host": socket.gethostname()})
-        session.add(run)
-    return run
+        return runs.start(session, kind, args, snapshot_id=snapshot_id)
+
+
+def fail_run(factory: sessionmaker[Session], run_id: int, step: str, error: str) -> None:
+    with factory.begin() as session:
+        runs.fail(session, run_id, step, error)
 
 
 def _resumable(session: Session, args: dict[str, Any]) -> Run | None:
@@ -97,31 +99,17 @@ def _claim_run(factory: sessionmaker[Session], args: dict[str, Any], fresh: bool
         previous = None if fresh else _resumable(session, args)
         if previous is not None:
             progress(f"resuming run {previous.id} (interrupted; started {previous.started_at:%Y-%m-%d %H:%M})")
-            previous.status = RUN_RUNNING
-            previous.pid = os.getpid()
-            previous.finished_at = None
-            previous.errors = [*previous.errors, {"step": "resume", "error": "resumed after interruption"}]
-            return previous
+            return runs.resume(session, previous.id)
     return start_run(factory, "run", args)
 
 
-def _update(factory: sessionmaker[Session], run_id: int, **counts: Any) -> None:
+def _step(factory: sessionmaker[Session], run_id: int, name: str | None = None, **counts: Any) -> None:
     with factory.begin() as session:
-        run = session.get_one(Run, run_id)
-        run.counts = {**run.counts, **counts}
-
-
-def fail_run(factory: sessionmaker[Session], run_id: int, step: str, error: str) -> None:
-    with factory.begin() as session:
-        run = session.get_one(Run, run_id)
-        run.status = RUN_FAILED
-        run.finished_at = utcnow()
-        run.errors = [*run.errors, {"step": step, "error": error}]
+        runs.step(session, run_id, name, **counts)
 
 
 def ensure_snapshot(
-    factory: sessionmaker[Session],
-    db_url: str,
+    database: Database,
     registry_url: str,
     max_drop: float,
     refresh: bool,
@@ -129,17 +117,16 @@ def ensure_snapshot(
 ) -> int:
     """The registry snapshot to use: a fresh crawl when asked (or none exists), else the latest good one."""
     if not refresh:
-        with factory() as session:
+        with database.sessions() as session:
             snapshot = latest_good_snapshot(session)
             if snapshot is not None:
                 return snapshot.id
-    return crawl_registry(db_url, registry_url, max_drop=max_drop, settings=settings)
+    return crawl_registry(database.url, registry_url, max_drop=max_drop, settings=settings)
 
 
 def run_steps(
-    factory: sessionmaker[Session],
+    database: Database,
     run: Run,
-    db_url: str,
     seeds: list[Seed],
     registry_url: str,
     *,
@@ -149,35 +136,37 @@ def run_steps(
     progress: Progress,
 ) -> int:
     """Registry → crawl → link → findings for one run; returns the snapshot id. Raises StepFailed."""
+    factory = database.sessions
     step = "registry"
     try:
         snapshot_id = run.registry_snapshot_id
         if snapshot_id is None:
             progress("registry: crawling the e-再生医療 plan lists")
             snapshot_id = ensure_snapshot(
-                factory, db_url, registry_url, max_drop, refresh_registry, registry_settings(crawl_settings)
+                database, registry_url, max_drop, refresh_registry, registry_settings(crawl_settings)
             )
             with factory.begin() as session:
                 session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
         step = "crawl"
-        _update(factory, run.id, step=step)
+        _step(factory, run.id, step)
         progress(f"crawl: {len(seeds)} clinic sites")
-        summary = crawl_sites(db_url, run.id, seeds, settings=crawl_settings)
-        _update(factory, run.id, sites_ok=summary.sites_ok, sites_failed=len(summary.sites_failed), pages=summary.pages)
+        summary = crawl_sites(database.url, run.id, seeds, settings=crawl_settings)
+        crawled = {"sites_ok": summary.sites_ok, "sites_failed": len(summary.sites_failed), "pages": summary.pages}
+        _step(factory, run.id, **crawled)
         step = "link"
-        _update(factory, run.id, step=step)
+        _step(factory, run.id, step)
         progress("link: matching clinics to registry facilities")
         with factory.begin() as session:
             link_summary = link_run(session, run.id, snapshot_id)
-        _update(factory, run.id, links=_as_counts(link_summary))
+        _step(factory, run.id, links=_as_counts(link_summary))
         step = "findings"
-        _update(factory, run.id, step=step)
+        _step(factory, run.id, step)
         with factory.begin() as session:
             findings = compute_findings(session, run.id, snapshot_id)
             by_status: dict[str, int] = {}
             for finding in findings:
                 by_status[finding.status] = by_status.get(finding.status, 0) + 1
-        _update(factory, run.id, findings=by_status)
+        _step(factory, run.id, findings=by_status)
         return snapshot_id
     except Exception as exc:
         fail_run(factory, run.id, step, str(exc))
@@ -199,11 +188,7 @@ def finish_with_report(factory: sessionmaker[Session], run_id: int, out_dir: Pat
     """Mark the run complete and write its report in one transaction: both happen or neither."""
     try:
         with factory.begin() as session:
-            run = session.get_one(Run, run_id)
-            run.status = RUN_COMPLETE
-            run.finished_at = utcnow()
-            run.report_dir = str(out_dir.resolve())
-            run.counts = {**run.counts, "step": "done"}
+            runs.complete(session, run_id, counts={"step": "done"}, report_dir=str(out_dir.resolve()))
             session.flush()
             return write_report(session, run_id, out_dir)
     except Exception as exc:
@@ -228,30 +213,26 @@ def run_pipeline(
     out_dir: Path,
     *,
     crawl_settings: dict[str, Any] | None = None,
-    max_drop: float = 0.3,
+    max_drop: float = DEFAULT_MAX_DROP,
     fresh: bool = False,
     progress: Progress = stderr_progress,
 ) -> RunOutcome:
     """The weekly job over a seed file; resumes an interrupted run with the same inputs unless `fresh`."""
     seeds = load_seeds(seeds_path, progress)
-    factory = open_database(db_url)
-    resolved_url = str(factory.kw["bind"].url.render_as_string(hide_password=False))
     args = {"registry_url": registry_url, "out": str(out_dir), "seeds": str(seeds_path.resolve())}
-    run = _claim_run(factory, args, fresh, progress)
-    run_steps(
-        factory,
-        run,
-        resolved_url,
-        seeds,
-        registry_url,
-        crawl_settings=crawl_settings,
-        max_drop=max_drop,
-        refresh_registry=True,
-        progress=progress,
-    )
-    paths = finish_with_report(factory, run.id, out_dir)
-    with factory() as session:
-        final = session.get_one(Run, run.id)
-        outcome = RunOutcome(run.id, final.status, paths, dict(final.counts))
-    factory.kw["bind"].dispose()
-    return outcome
+    with Database.open(db_url) as database:
+        run = _claim_run(database.sessions, args, fresh, progress)
+        run_steps(
+            database,
+            run,
+            seeds,
+            registry_url,
+            crawl_settings=crawl_settings,
+            max_drop=max_drop,
+            refresh_registry=True,
+            progress=progress,
+        )
+        paths = finish_with_report(database.sessions, run.id, out_dir)
+        with database.sessions() as session:
+            final = session.get_one(Run, run.id)
+            return RunOutcome(run.id, final.status, paths, dict(final.counts))

@@ -7,20 +7,16 @@ the guard's message when the snapshot failed.
 
 from __future__ import annotations
 
-import os
-import socket
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.runner import CrawlFailed, crawl
+from db import runs
+from db.clock import now
 from db.models import (
-    RUN_COMPLETE,
-    RUN_FAILED,
-    RUN_INTERRUPTED,
     RUN_RUNNING,
     SNAPSHOT_FAILED,
     SNAPSHOT_GOOD,
@@ -31,7 +27,7 @@ from db.models import (
     Run,
 )
 from db.queries import latest_good_snapshot, run_process_alive
-from db.session import open_database, transaction
+from db.session import Database, transaction
 
 DEFAULT_MAX_DROP = 0.3
 EXPORT_COLUMNS = ("class", "facility", "prefecture", "address", "plan_number", "treatment", "modalities")
@@ -60,8 +56,8 @@ def crawl_registry(
 
     Raises RegistryError (the previous good snapshot stays in use) when the crawl or the guard fails.
     """
-    factory = open_database(db_url)
-    try:
+    with Database.open(db_url) as database:
+        factory = database.sessions
         run_id, snapshot_id = _start(factory, base_url, max_drop)
         crawl_error = None
         try:
@@ -80,8 +76,6 @@ def crawl_registry(
         except CrawlFailed as exc:
             crawl_error = str(exc)
         error = _finish(factory, run_id, snapshot_id, crawl_error)
-    finally:
-        factory.kw["bind"].dispose()
     if error:
         raise RegistryError(error)
     return snapshot_id
@@ -100,10 +94,9 @@ def fail_abandoned_snapshots(session: Session) -> list[int]:
             continue
         snapshot.status = SNAPSHOT_FAILED
         snapshot.error = f"registry {snapshot.base_url}: interrupted, the crawl stopped before finishing"
-        snapshot.finished_at = snapshot.finished_at or datetime.now(UTC)
+        snapshot.finished_at = snapshot.finished_at or now()
         if run is not None and run.status == RUN_RUNNING:
-            run.status = RUN_INTERRUPTED
-            run.finished_at = datetime.now(UTC)
+            runs.interrupt(session, run.id)
         abandoned.append(snapshot.id)
     return abandoned
 
@@ -117,14 +110,8 @@ def _start(factory: sessionmaker[Session], base_url: str, max_drop: float) -> tu
         )
         session.add(snapshot)
         session.flush()
-        run = Run(
-            kind="registry",
-            pid=os.getpid(),
-            args={"base_url": base_url, "max_drop": max_drop, "host": socket.gethostname()},
-            registry_snapshot_id=snapshot.id,
-        )
-        session.add(run)
-        session.flush()
+        args = {"base_url": base_url, "max_drop": max_drop}
+        run = runs.start(session, "registry", args, snapshot_id=snapshot.id)
         return run.id, snapshot.id
 
 
@@ -134,7 +121,6 @@ def _finish(
     """Close the run from the snapshot's outcome; a snapshot the child never finished is failed here."""
     with transaction(factory) as session:
         snapshot = session.get_one(RegistrySnapshot, snapshot_id)
-        run = session.get_one(Run, run_id)
         if snapshot.status == SNAPSHOT_RUNNING:
             previous = session.get(RegistrySnapshot, snapshot.previous_id) if snapshot.previous_id else None
             keeping = f"keeping snapshot {previous.id}" if previous else "no earlier good snapshot to keep"
@@ -142,16 +128,16 @@ def _finish(
             snapshot.error = (
                 f"registry {snapshot.base_url}: {crawl_error or 'the crawl stored nothing'}; {keeping}"
             )
-            snapshot.finished_at = datetime.now(UTC)
+            snapshot.finished_at = now()
         counts = dict(snapshot.class_counts, rows=snapshot.row_count)
-        if snapshot.status == SNAPSHOT_GOOD:
-            for kind, changes in _changes_by_kind(session, snapshot_id).items():
-                counts[kind] = len(changes)
-        run.counts = counts
-        run.status = RUN_COMPLETE if snapshot.status == SNAPSHOT_GOOD else RUN_FAILED
-        run.errors = [snapshot.error] if snapshot.error else []
-        run.finished_at = datetime.now(UTC)
-        return snapshot.error if snapshot.status != SNAPSHOT_GOOD else None
+        runs.step(session, run_id, **counts)
+        if snapshot.status != SNAPSHOT_GOOD:
+            error = snapshot.error or f"registry {snapshot.base_url}: snapshot {snapshot.id} failed"
+            runs.fail(session, run_id, "registry", error)
+            return error
+        changes = {kind: len(changes) for kind, changes in _changes_by_kind(session, snapshot_id).items()}
+        runs.complete(session, run_id, counts=changes)
+        return None
 
 
 def _changes_by_kind(session: Session, snapshot_id: int) -> dict[str, list[RegistryChange]]:

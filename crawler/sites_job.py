@@ -14,7 +14,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -24,6 +23,7 @@ from crawler.distributed import clear_run, redis_settings
 from crawler.frontier import bare_host
 from crawler.runner import crawl
 from crawler.seeds import Seed
+from db.clock import now
 from db.models import (
     CRAWL_FAILED,
     CRAWL_OK,
@@ -35,7 +35,7 @@ from db.models import (
     SiteCrawl,
     SiteFlag,
 )
-from db.session import open_database, transaction
+from db.session import Database, transaction
 
 UNFINISHED = "the crawl ended before this site finished"
 
@@ -72,22 +72,19 @@ def crawl_sites(
         spider_settings |= redis_settings(redis_url, run_id)
         if not join:
             clear_run(redis_url, run_id)  # keys of an earlier run with this id (another database)
-    factory = open_database(db_url)
-    try:
+    with Database.open(db_url) as database:
         if not join:
-            _register(factory, run_id, seeds)
+            _register(database.sessions, run_id, seeds)
         if on_ready:
             on_ready()
-        with factory() as session:
+        with database.sessions() as session:
             to_crawl = session.scalar(
                 select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK).limit(1)
             )
         if to_crawl is not None:
             crawl("clinics", spider_settings, {"run_id": run_id})
-        with factory() as session:
+        with database.sessions() as session:
             return summarise(session, run_id)
-    finally:
-        factory.kw["bind"].dispose()
 
 
 def _register(factory: sessionmaker[Session], run_id: int, seeds: list[Seed]) -> None:
@@ -129,7 +126,7 @@ def _prepare_crawl(session: Session, run_id: int, site: Site, crawl_row: SiteCra
         for table in (Claim, SiteFlag, IdentityFact, Page):
             session.execute(delete(table).where(table.site_crawl_id == crawl_row.id))
     crawl_row.status = CRAWL_RUNNING
-    crawl_row.started_at = datetime.now(UTC)
+    crawl_row.started_at = now()
     crawl_row.finished_at = None
     crawl_row.pages_fetched = 0
     crawl_row.errors = []

@@ -6,7 +6,7 @@ the URL and time it came from, so a report can always show what the source said.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -21,9 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from db.clock import now
 
 
 class Base(DeclarativeBase):
@@ -46,7 +44,7 @@ class Run(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=RUN_RUNNING)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     pid: Mapped[int | None]
     args: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -71,7 +69,7 @@ class RegistrySnapshot(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     base_url: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=SNAPSHOT_RUNNING)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     row_count: Mapped[int] = mapped_column(default=0)
     class_counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -162,7 +160,7 @@ class Site(Base):
     opendata_id: Mapped[str | None] = mapped_column(String(20))
     opendata_name: Mapped[str | None] = mapped_column(Text)
     opendata_address: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now)
 
 
 CRAWL_RUNNING = "running"
@@ -180,7 +178,7 @@ class SiteCrawl(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default=CRAWL_RUNNING)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     pages_fetched: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
@@ -286,7 +284,7 @@ class Link(Base):
     score: Mapped[float] = mapped_column(default=0.0)
     margin: Mapped[float | None]
     explanation: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now)
 
 
 class Judgement(Base):
@@ -301,7 +299,7 @@ class Judgement(Base):
     verdict: Mapped[str] = mapped_column(String(10))  # confirm | reject
     note: Mapped[str | None] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now)
     undone_at: Mapped[datetime | None]
 
 
@@ -320,4 +318,4 @@ class Finding(Base):
     status: Mapped[str] = mapped_column(String(20))
     flags: Mapped[list[Any]] = mapped_column(default=list)
     clinic: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=now)

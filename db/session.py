@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from alembic import command
 from alembic.config import Config
@@ -92,27 +94,59 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(_alembic_config(engine), "head")
 
 
-def open_database(url: str | None = None) -> sessionmaker[Session]:
-    """Connect, check the database answers, migrate it, and return a session factory.
+@dataclass(frozen=True)
+class Database:
+    """An open, migrated database: its engine, a session factory, and its URL whole or for display."""
 
-    Raises DatabaseError naming the database when it is unreachable, locked or read-only.
-    """
-    resolved = database_url(url)
-    engine = make_engine(resolved)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        upgrade(engine)
-        _check_writable(engine)
-    except DatabaseError as exc:  # an operational error, already naming the database
-        engine.dispose()
-        raise DatabaseError(f"{exc}{_hint(engine)}") from exc
-    except (SQLAlchemyError, OSError) as exc:
-        engine.dispose()
-        raise DatabaseError(
-            f"database {redacted(resolved)} cannot be used: {_reason(exc)}{_hint(engine)}"
-        ) from exc
-    return sessionmaker(engine, expire_on_commit=False)
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Database:
+        """Connect, check the database answers, migrate it (`url` as `database_url` resolves it).
+
+        Raises DatabaseError naming the database when it is unreachable, locked or read-only.
+        """
+        resolved = database_url(url)
+        engine = make_engine(resolved)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            upgrade(engine)
+            _check_writable(engine)
+        except DatabaseError as exc:  # an operational error, already naming the database
+            engine.dispose()
+            raise DatabaseError(f"{exc}{_hint(engine)}") from exc
+        except (SQLAlchemyError, OSError) as exc:
+            engine.dispose()
+            raise DatabaseError(
+                f"database {redacted(resolved)} cannot be used: {_reason(exc)}{_hint(engine)}"
+            ) from exc
+        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def url(self) -> str:
+        """The URL with its password: for the crawl children, which open the database themselves."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with its password hidden: for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.dispose()
+
+
+def open_database(url: str | None = None) -> sessionmaker[Session]:
+    """`Database.open(url)`'s session factory, for callers that need nothing else."""
+    return Database.open(url).sessions
 
 
 def _check_writable(engine: Engine) -> None:

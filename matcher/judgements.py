@@ -7,11 +7,10 @@ applies the active ones on every run.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import now
 from db.models import Judgement, RegistryFacility, Site
 from matcher.address import same_prefecture
 from matcher.normalise import compact
@@ -76,12 +75,12 @@ def judge(
         raise JudgementError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
     if not facility.strip():
         raise JudgementError("facility name is empty; give it as filed in the registry")
-    now = datetime.now(UTC)
+    judged_at = now()
     for earlier in active_judgements(session, seed_url):
         if facility_key(earlier.facility) == facility_key(facility) and same_prefecture(
             earlier.prefecture or "", prefecture or ""
         ):
-            earlier.undone_at = now
+            earlier.undone_at = judged_at
     judgement = Judgement(
         site_seed_url=seed_url, facility=facility.strip(), prefecture=prefecture, verdict=verdict, note=note, who=who
     )
@@ -97,7 +96,7 @@ def undo(session: Session, judgement_id: int) -> Judgement:
         raise JudgementError(f"judgement {judgement_id} does not exist; see `clinicwatch link list --all`")
     if judgement.undone_at is not None:
         raise JudgementError(f"judgement {judgement_id} was already undone at {judgement.undone_at:%Y-%m-%d %H:%M}")
-    judgement.undone_at = datetime.now(UTC)
+    judgement.undone_at = now()
     session.flush()
     return judgement
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import now
 from db.models import Finding, RegistrySnapshot, Run
 from reports import status as st
 from reports.changes import Changes, changes_since_previous
@@ -51,7 +51,7 @@ def run_object(run: Run, snapshot: RegistrySnapshot | None, clinics: list[dict[s
         "status": run.status,
         "started_at": iso(run.started_at),
         "finished_at": iso(run.finished_at),
-        "generated_at": iso(datetime.now(UTC)),
+        "generated_at": iso(now()),
         "registry_snapshot": snapshot_object(snapshot),
         "clinic_count": len(clinics),
         "counts": {status: by_status.get(status, 0) for status in st.STATUSES},

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.sitefarm import SiteFarm
-from db.session import open_database
+from db.session import Database
 
 PG_SERVER = os.environ.get("CLINICWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -39,7 +39,7 @@ def pg_template() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
-    open_database(url).kw["bind"].dispose()
+    Database.open(url).dispose()
     yield name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -65,9 +65,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def session_factory(db_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_database(db_url)
-    yield factory
-    factory.kw["bind"].dispose()
+    with Database.open(db_url) as database:
+        yield database.sessions
 
 
 @pytest.fixture

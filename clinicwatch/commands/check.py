@@ -24,9 +24,11 @@ from clinicwatch.pipeline import (
     run_steps,
     start_run,
 )
-from crawler.registry_job import RegistryError
+from crawler.registry_job import DEFAULT_MAX_DROP, RegistryError
 from crawler.seeds import Seed, UnusableUrl, clean_website
-from db.models import RUN_COMPLETE, Finding, Run, utcnow
+from db import runs
+from db.models import Finding
+from db.session import Database
 from matcher.search import search_registry
 
 VERDICTS = {
@@ -55,40 +57,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if bool(args.url) == bool(args.name):
         raise UserError("give either a website URL or --name NAME")
-    factory = open_db(args)
-    db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    database = open_db(args)
     try:
         snapshot_id = ensure_snapshot(
-            factory, db_url, args.registry_url, 0.3, False, registry_settings(crawl_settings(args))
+            database, args.registry_url, DEFAULT_MAX_DROP, False, registry_settings(crawl_settings(args))
         )
     except RegistryError as exc:
         raise UserError(f"no registry snapshot to check against: {exc}") from exc
     if args.name:
-        return _check_name(factory, snapshot_id, args)
-    return _check_url(factory, db_url, snapshot_id, args)
+        return _check_name(database, snapshot_id, args)
+    return _check_url(database, snapshot_id, args)
 
 
-def _check_url(factory, db_url: str, snapshot_id: int, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+def _check_url(database: Database, snapshot_id: int, args: argparse.Namespace) -> int:
     try:
         url, _repairs = clean_website(args.url)
     except UnusableUrl as exc:
         raise UserError(f"{args.url!r} is not a website address: {exc}") from exc
-    run = start_run(factory, "check", {"url": url})
-    with factory.begin() as session:
-        session.get_one(Run, run.id).registry_snapshot_id = snapshot_id
-    run.registry_snapshot_id = snapshot_id
+    factory = database.sessions
+    run = start_run(factory, "check", {"url": url}, snapshot_id=snapshot_id)
     try:
         run_steps(
-            factory, run, db_url, [Seed(url=url, name=None)], args.registry_url,
-            crawl_settings=crawl_settings(args), max_drop=0.3, refresh_registry=False, progress=_quiet,
+            database, run, [Seed(url=url, name=None)], args.registry_url,
+            crawl_settings=crawl_settings(args), max_drop=DEFAULT_MAX_DROP, refresh_registry=False,
+            progress=_quiet,
         )
     except StepFailed as exc:
         raise UserError(str(exc)) from exc
     with factory.begin() as session:
         finding = session.scalars(select(Finding).where(Finding.run_id == run.id)).first()
         if finding is not None:
-            current = session.get_one(Run, run.id)
-            current.status, current.finished_at = RUN_COMPLETE, utcnow()
+            runs.complete(session, run.id)
             clinic = finding.clinic
     if finding is None:
         # Recorded in its own transaction, after the one above has ended (SQLite allows one writer).
@@ -134,8 +133,8 @@ def render_clinic(clinic: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _check_name(factory, snapshot_id: int, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    with factory() as session:
+def _check_name(database: Database, snapshot_id: int, args: argparse.Namespace) -> int:
+    with database.sessions() as session:
         results = search_registry(session, snapshot_id, args.name, args.prefecture)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))

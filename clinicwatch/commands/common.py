@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from clinicwatch.errors import UserError
-from db.session import DatabaseError, open_database
+from db.session import Database, DatabaseError
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:
@@ -18,9 +16,9 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_db(args: argparse.Namespace) -> sessionmaker[Session]:
+def open_db(args: argparse.Namespace) -> Database:
     try:
-        return open_database(args.db)
+        return Database.open(args.db)
     except DatabaseError as exc:
         raise UserError(str(exc)) from exc
 

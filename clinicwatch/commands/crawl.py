@@ -9,9 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.commands.common import add_crawl_arguments, add_db_argument, crawl_settings, open_db
 from clinicwatch.errors import UserError, user_errors
@@ -20,7 +17,9 @@ from crawler.distributed import DistributedError, connect, redis_settings
 from crawler.runner import CrawlFailed
 from crawler.seeds import SeedFileError, read_seeds
 from crawler.sites_job import CrawlSummary, crawl_sites
-from db.models import RUN_COMPLETE, RUN_RUNNING, Run, utcnow
+from db import runs
+from db.models import RUN_COMPLETE, RUN_RUNNING, Run
+from db.session import Database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -69,38 +68,38 @@ def handle(args: argparse.Namespace) -> int:
             raise UserError(f"--{name.replace('_', '-')} {value}: must be at least 1")
     if args.redis:
         _check_redis(args.redis)
-    factory = open_db(args)
-    db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    database = open_db(args)
     shared = {"redis": args.redis} if args.redis else {}
-    run = start_run(factory, "crawl", {"seeds": str(args.seeds.resolve()), **crawl_settings(args), **shared})
-    announce = (lambda: _announce(run.id, args.redis, factory)) if args.redis else None
+    run_args = {"seeds": str(args.seeds.resolve()), **crawl_settings(args), **shared}
+    run = start_run(database.sessions, "crawl", run_args)
+    announce = (lambda: _announce(run.id, args.redis, database)) if args.redis else None
     try:
         summary = crawl_sites(
-            db_url, run.id, seeds, settings=crawl_settings(args), redis_url=args.redis, on_ready=announce
+            database.url, run.id, seeds, settings=crawl_settings(args), redis_url=args.redis, on_ready=announce
         )
     except (CrawlFailed, DistributedError) as exc:
-        fail_run(factory, run.id, "crawl", str(exc))
+        fail_run(database.sessions, run.id, "crawl", str(exc))
         raise UserError(f"run {run.id}: {exc}") from exc
-    _complete(
-        factory,
-        run.id,
-        counts={
-            "sites": len(seeds),
-            "sites_ok": summary.sites_ok,
-            "sites_failed": len(summary.sites_failed),
-            "pages": summary.pages,
-        },
-        errors=[{"step": "crawl", "site": url, "error": reason} for url, reason in summary.sites_failed],
-    )
+    with database.sessions.begin() as session:
+        runs.complete(
+            session,
+            run.id,
+            counts={
+                "sites": len(seeds),
+                "sites_ok": summary.sites_ok,
+                "sites_failed": len(summary.sites_failed),
+                "pages": summary.pages,
+            },
+            errors=[{"step": "crawl", "site": url, "error": reason} for url, reason in summary.sites_failed],
+        )
     print_summary(run.id, summary)
     return 1 if summary.sites_ok == 0 else 0
 
 
-def _announce(run_id: int, redis_url: str, factory: sessionmaker[Session]) -> None:
-    db = factory.kw["bind"].url.render_as_string(hide_password=True)
+def _announce(run_id: int, redis_url: str, database: Database) -> None:
     print(
         f"crawl run {run_id} is shared through {redis_url}; on other machines run:\n"
-        f"  clinicwatch crawl --redis {redis_url} --join {run_id} --db {db}",
+        f"  clinicwatch crawl --redis {redis_url} --join {run_id} --db {database.shown_url}",
         file=sys.stderr,
         flush=True,
     )
@@ -115,12 +114,11 @@ def _join(args: argparse.Namespace) -> int:
             f"--join {args.join}: the page, depth and User-Agent settings are the run's; leave them out"
         )
     _check_redis(args.redis)
-    factory = open_db(args)
-    db_url = factory.kw["bind"].url.render_as_string(hide_password=False)
-    with factory() as session:
+    database = open_db(args)
+    with database.sessions() as session:
         run = session.get(Run, args.join)
     if run is None or run.kind != "crawl" or "redis" not in run.args:
-        raise UserError(f"--join {args.join}: no shared crawl run {args.join} in {factory.kw['bind'].url}")
+        raise UserError(f"--join {args.join}: no shared crawl run {args.join} in {database.shown_url}")
     if run.status == RUN_COMPLETE:
         print(f"crawl run {run.id} is already complete; nothing to do")
         return 0
@@ -129,7 +127,7 @@ def _join(args: argparse.Namespace) -> int:
     # The Scrapy settings the first worker stored (upper case, beside "seeds", "host", "redis").
     settings = {key: value for key, value in run.args.items() if key.isupper()}
     try:
-        summary = crawl_sites(db_url, run.id, [], settings=settings, redis_url=args.redis, join=True)
+        summary = crawl_sites(database.url, run.id, [], settings=settings, redis_url=args.redis, join=True)
     except (CrawlFailed, DistributedError) as exc:
         raise UserError(f"run {run.id}: {exc}") from exc
     print_summary(run.id, summary)
@@ -142,17 +140,6 @@ def _check_redis(redis_url: str) -> None:
         connect(redis_url)
     except DistributedError as exc:
         raise UserError(str(exc)) from exc
-
-
-def _complete(
-    factory: sessionmaker[Session], run_id: int, *, counts: dict[str, Any], errors: list[dict[str, str]]
-) -> None:
-    with factory.begin() as session:
-        row = session.get_one(Run, run_id)
-        row.status = RUN_COMPLETE
-        row.finished_at = utcnow()
-        row.counts = counts
-        row.errors = errors
 
 
 def print_summary(run_id: int, summary: CrawlSummary) -> None:

@@ -54,7 +54,7 @@ def _who() -> str:
 
 @user_errors(JudgementError)
 def handle_judge(args: argparse.Namespace) -> int:
-    with transaction(open_db(args)) as session:
+    with transaction(open_db(args).sessions) as session:
         site = find_site(session, args.site)
         snapshot = latest_good_snapshot(session)
         if snapshot is not None:
@@ -76,7 +76,7 @@ def handle_judge(args: argparse.Namespace) -> int:
 
 @user_errors(JudgementError)
 def handle_list(args: argparse.Namespace) -> int:
-    with transaction(open_db(args)) as session:
+    with transaction(open_db(args).sessions) as session:
         judgements = all_judgements(session) if args.all else active_judgements(session)
         if not judgements:
             print("no judgements" if args.all else "no active judgements")
@@ -92,7 +92,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 @user_errors(JudgementError)
 def handle_undo(args: argparse.Namespace) -> int:
-    with transaction(open_db(args)) as session:
+    with transaction(open_db(args).sessions) as session:
         judgement = undo(session, args.id)
         print(f"judgement {judgement.id} undone: {judgement.verdict} {judgement.site_seed_url} ↔ {judgement.facility}")
     return 0

@@ -75,7 +75,7 @@ def run_registry(args: argparse.Namespace) -> int:
         raise UserError(f"--max-drop {args.max_drop} must be a fraction between 0 and 1, e.g. 0.3")
     url = database_url(args.db)
     snapshot_id = crawl_registry(url, args.registry_url, max_drop=args.max_drop)
-    print_summary(read_summary(open_db(args), snapshot_id))
+    print_summary(read_summary(open_db(args).sessions, snapshot_id))
     return 0
 
 
@@ -118,7 +118,7 @@ def print_summary(summary: SnapshotSummary, out: IO[str] | None = None) -> None:
 @user_errors(RegistryError)
 def run_export(args: argparse.Namespace) -> int:
     buffer = io.StringIO()
-    write_rows(export_rows(open_db(args)), args.format, buffer)
+    write_rows(export_rows(open_db(args).sessions), args.format, buffer)
     data = buffer.getvalue().encode("utf-8")
     if args.out:
         try:

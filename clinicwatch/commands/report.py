@@ -71,8 +71,7 @@ def _compute_missing_findings(session: Session, run: Run) -> None:
 
 @user_errors()
 def handle(args: argparse.Namespace) -> int:
-    factory = open_db(args)
-    with factory.begin() as session:
+    with open_db(args).sessions.begin() as session:
         run = choose_run(session, args.run)
         try:
             paths = write_report(session, run.id, args.out)

@@ -25,13 +25,15 @@ def _describe(run: Run) -> str:
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     line = f"{run.id:>5}  {run.kind:<9} {run.status:<11} {run.started_at:%Y-%m-%d %H:%M}  {finished:<16}  {summary}"
     for error in run.errors[-3:]:
+        if isinstance(error, str):  # registry runs stored bare messages before db.runs
+            error = {"step": run.kind, "error": error}
         line += f"\n       {error.get('step', '?')}: {error.get('error', '')}"
     return line
 
 
 @user_errors()
 def handle(args: argparse.Namespace) -> int:
-    factory = open_db(args)
+    factory = open_db(args).sessions
     with factory.begin() as session:
         mark_interrupted(session)
     with factory() as session:

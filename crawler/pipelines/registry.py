@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.registry_job import DEFAULT_MAX_DROP
 from crawler.registry_parse import RegistryRow, collapse_spaces
 from crawler.runner import FAILED_STAT
+from db.clock import now
 from db.models import (
     SNAPSHOT_FAILED,
     SNAPSHOT_GOOD,
@@ -34,7 +34,7 @@ from db.models import (
     RegistrySnapshot,
 )
 from db.queries import latest_good_snapshot
-from db.session import DatabaseError, open_database, transaction
+from db.session import Database, DatabaseError, transaction
 
 CHANGE_FIELDS = ("facility", "prefecture", "address", "treatment", "accepted_on")
 MAX_PROBLEMS_SHOWN = 5
@@ -209,7 +209,7 @@ def store_snapshot(
         snapshot.class_counts = {str(c): n for c, n in sorted(Counter(r.plan_class for r in rows).items())}
         snapshot.pages = sorted(pages, key=lambda page: (page["class"], page["url"]))
         snapshot.previous_id = previous.id if previous else None
-        snapshot.finished_at = datetime.now(UTC)
+        snapshot.finished_at = now()
         if problems:
             snapshot.status = SNAPSHOT_FAILED
             snapshot.error = _failure_message(problems, previous)
@@ -269,18 +269,15 @@ class RegistrySnapshotPipeline:
         if reason != "finished":
             problems.append(f"registry crawl ended early ({reason})")
         try:
-            factory = open_database(self.db_url)
-            try:
+            with Database.open(self.db_url) as database:
                 error = store_snapshot(
-                    factory,
+                    database.sessions,
                     self.snapshot_id,
                     self.rows,
                     list(getattr(spider, "pages", [])),
                     problems,
                     self.max_drop,
                 )
-            finally:
-                factory.kw["bind"].dispose()
         except (DatabaseError, SQLAlchemyError) as exc:
             # The caller finds the snapshot still running and fails it with the crawl's exit status.
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.site_items import PageItem, SiteResultItem, SiteTask
+from db.clock import now
 from db.models import CRAWL_FAILED, CRAWL_OK, Claim, IdentityFact, Page, Site, SiteCrawl, SiteFlag
 from db.session import make_engine
 
@@ -122,6 +122,6 @@ class SitesPipeline:
             if crawl is None:
                 return
             crawl.status = CRAWL_OK if result.ok else CRAWL_FAILED
-            crawl.finished_at = datetime.now(UTC)
+            crawl.finished_at = now()
             crawl.pages_fetched = result.pages
             crawl.errors = list(result.errors)

@@ -17,7 +17,7 @@ from clinicwatch.cli import main
 from clinicwatch.commands import check as check_command
 from clinicwatch.commands import demo
 from db.models import Run
-from db.session import open_database
+from db.session import Database
 
 REGISTRY = "http://saiseiiryo.mhlw.go.jp/published_plan/index/"
 
@@ -51,11 +51,12 @@ def test_check_url_fetches_a_registry_then_gives_the_verdict_with_evidence(
     assert "stem_cell" in clinic["requires_filing"]
     assert all(item["url"].startswith("http://miyanomori-skin.example/") for item in clinic["evidence"])
     assert all(item["quote"] and item["fetched_at"] for item in clinic["evidence"])
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory() as session:
         runs = session.scalars(select(Run).order_by(Run.id)).all()
         assert [(run.kind, run.status) for run in runs] == [("registry", "complete"), ("check", "complete")]
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 def test_check_url_prints_a_readable_verdict(

@@ -6,14 +6,15 @@ import pytest
 
 from clinicwatch.cli import main
 from db.models import SNAPSHOT_GOOD, RegistryFacility, RegistrySnapshot, Site
-from db.session import open_database, transaction
+from db.session import Database, transaction
 
 SEED = "http://www.serena-clinic.example/"
 
 
 @pytest.fixture
 def db(db_url: str) -> str:
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with transaction(factory) as session:
         session.add(Site(seed_url=SEED, url=SEED, host="www.serena-clinic.example"))
         snapshot = RegistrySnapshot(base_url="http://saiseiiryo.mhlw.go.jp/", status=SNAPSHOT_GOOD)
@@ -28,7 +29,7 @@ def db(db_url: str) -> str:
             snapshot_id=snapshot.id, name="医療法人社団光風会 セレナクリニック 梅田院",
             name_raw="医療法人社団光風会\nセレナクリニック 梅田院", prefecture="大阪府", address="大阪市北区芝田1-2-3",
         ))
-    factory.kw["bind"].dispose()
+    database.dispose()
     return db_url
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from clinicwatch.cli import main
 from clinicwatch.commands import demo
 from db.models import Run
-from db.session import open_database
+from db.session import Database
 
 REGISTRY = "http://saiseiiryo.mhlw.go.jp/published_plan/index/"
 
@@ -40,12 +40,13 @@ def test_a_broken_registry_stops_the_run_before_any_clinic_is_judged(
     assert "failed at step registry" in err and "index/2" in err
     assert "no report was written" in err
     assert not (out / "findings.json").exists()
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory() as session:
         run = session.scalars(select(Run).where(Run.kind == "run")).one()
         assert run.status == "failed"
         assert run.errors[-1]["step"] == "registry"
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 def test_a_seed_file_with_no_usable_row_is_a_clear_error(

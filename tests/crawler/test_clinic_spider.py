@@ -30,7 +30,7 @@ from crawler.seeds import Seed
 from crawler.sites_job import CrawlSummary, crawl_sites
 from crawler.spiders.clinics import failure_reason
 from db.models import CRAWL_FAILED, CRAWL_OK, CRAWL_RUNNING, Claim, IdentityFact, Page, Run, Site, SiteCrawl
-from db.session import open_database, transaction
+from db.session import Database, transaction
 
 SITES = Path(__file__).parent / "sites"
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +97,8 @@ def _new_run(factory: sessionmaker[Session]) -> int:
 @pytest.fixture(scope="module")
 def crawled(farm_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     db_url = f"sqlite:///{tmp_path_factory.mktemp('crawl') / 'clinicwatch.db'}"
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     summary = crawl_sites(db_url, _new_run(factory), [*SEEDS, Seed(REFUSING)], settings=FAST)
     with factory() as session:
         crawls = {c.site.seed_url: c for c in session.scalars(select(SiteCrawl))}
@@ -106,7 +107,7 @@ def crawled(farm_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         facts = list(session.scalars(select(IdentityFact)))
         for crawl in crawls.values():
             session.expunge(crawl)
-    factory.kw["bind"].dispose()
+    database.dispose()
     return {"summary": summary, "crawls": crawls, "pages": pages, "claims": claims, "facts": facts}
 
 
@@ -231,7 +232,8 @@ def test_failed_top_page_fails_the_site(crawled: dict[str, Any]) -> None:
 
 
 def test_rerun_of_a_run_skips_ok_sites_and_replaces_unfinished_ones(farm_env: None, db_url: str) -> None:
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     run_id = _new_run(factory)
     seeds = SEEDS[:2]
     first = crawl_sites(db_url, run_id, seeds, settings=FAST)
@@ -250,7 +252,7 @@ def test_rerun_of_a_run_skips_ok_sites_and_replaces_unfinished_ones(farm_env: No
         seed_facts = session.scalars(select(IdentityFact.value).where(IdentityFact.page_id.is_(None))).all()
     assert len(urls) == len(set(urls)) == first.pages == second.pages == 7
     assert seed_facts == ["渋谷ひふ科クリニック"]
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 @pytest.mark.parametrize(
@@ -322,7 +324,8 @@ def test_twenty_sites_with_three_misbehaving(
             "www.calendar-clinic.example",
         ]
     ]
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with SiteFarm(root) as farm:
         monkeypatch.setenv("http_proxy", farm.proxy_url)
         monkeypatch.setenv("PYTHONPATH", str(ROOT))
@@ -347,4 +350,4 @@ def test_twenty_sites_with_three_misbehaving(
     progress = capfd.readouterr().err
     assert "[20/20]" in progress
     assert "failed  http://www.slow-clinic.example/ timeout on /" in progress
-    factory.kw["bind"].dispose()
+    database.dispose()

@@ -40,7 +40,7 @@ from db.models import (
     Site,
     SiteCrawl,
 )
-from db.session import open_database
+from db.session import Database
 
 REDIS_URL = os.environ.get("CLINICWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -238,7 +238,9 @@ def test_two_workers_crawl_every_page_once_and_store_what_one_worker_stores(
     assert hosts[0] and hosts[1], "one worker crawled every site"
     assert not live_workers(REDIS_URL, run_id)
 
-    factory = open_database(pg_url)
+    database = Database.open(pg_url)
+
+    factory = database.sessions
     try:
         with factory() as session:
             runs = session.scalars(select(Run).order_by(Run.id)).all()
@@ -246,7 +248,7 @@ def test_two_workers_crawl_every_page_once_and_store_what_one_worker_stores(
             assert [run.counts["pages"] for run in runs] == [SITE_COUNT * 5] * 2
             single, shared = _stored(session, runs[1].id), _stored(session, run_id)
     finally:
-        factory.kw["bind"].dispose()
+        database.dispose()
     assert len(shared) == SITE_COUNT
     assert shared == single
     assert all(site["claims"] and site["identity"] for site in shared.values())

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinicwatch.sitefarm import SiteFarm
 from crawler.registry_job import RegistryError, crawl_registry, fail_abandoned_snapshots
 from db.models import RegistrySnapshot, Run
-from db.session import open_database
+from db.session import Database
 from tests.crawler.registry_site import BASE_URL, FAST_SETTINGS, PAGES, build_registry_site
 
 
@@ -48,7 +48,8 @@ def test_broken_page_fails_snapshot_and_run(
     message = str(error.value)
     assert message.startswith(problem)
     assert message.endswith("; no earlier good snapshot to keep")
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory() as session:
         snapshot = session.scalars(select(RegistrySnapshot)).one()
         run = session.scalars(select(Run)).one()
@@ -56,10 +57,10 @@ def test_broken_page_fails_snapshot_and_run(
         assert (run.kind, run.status, run.errors, run.registry_snapshot_id) == (
             "registry",
             "failed",
-            [message],
+            [{"step": "registry", "error": message}],
             snapshot.id,
         )
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 def test_unreachable_registry_fails_with_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from clinicwatch.cli import main
-from db.session import LOCK_WAIT_SECONDS, database_url, open_database, redacted
+from db.session import LOCK_WAIT_SECONDS, Database, database_url, redacted
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 @pytest.fixture
 def migrated(tmp_path: Path) -> Path:
     path = tmp_path / "clinicwatch.db"
-    open_database(f"sqlite:///{path}").kw["bind"].dispose()
+    Database.open(f"sqlite:///{path}").dispose()
     return path
 
 
@@ -79,7 +79,7 @@ def _locked(db_url: str) -> Iterator[None]:
 
 
 def test_locked_database_fails_after_the_lock_wait(db_url: str, tmp_path: Path) -> None:
-    open_database(db_url).kw["bind"].dispose()
+    Database.open(db_url).dispose()
     started = time.monotonic()
     with _locked(db_url):
         line = _one_line_error(_cli("runs", "--db", db_url, cwd=tmp_path))

@@ -20,7 +20,7 @@ from clinicwatch.sitefarm import SiteFarm
 from crawler.registry_job import RegistryError, crawl_registry
 from db.models import RegistryPlan, RegistrySnapshot, Run, SiteCrawl
 from db.queries import latest_good_snapshot
-from db.session import open_database
+from db.session import Database
 from tests.crawler.registry_site import BASE_URL, FAST_SETTINGS, LAYOUT, PAGES, build_registry_site
 
 
@@ -90,7 +90,8 @@ def test_truncated_page_fails_the_snapshot_and_keeps_the_good_one(
 ) -> None:
     shutil.copy(good_db, tmp_path / "clinicwatch.db")
     db_url = f"sqlite:///{tmp_path / 'clinicwatch.db'}"
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory() as session:
         good = latest_good_snapshot(session)
         assert good is not None
@@ -110,7 +111,7 @@ def test_truncated_page_fails_the_snapshot_and_keeps_the_good_one(
         assert session.scalar(select(func.count()).where(RegistryPlan.snapshot_id == failed.id)) == 0
         assert _plans(session, good.id) == before
     assert _export(db_url, capsysbinary) == exported
-    factory.kw["bind"].dispose()
+    database.dispose()
 
 
 def _plans(session: Any, snapshot_id: int) -> list[tuple[Any, ...]]:
@@ -148,9 +149,10 @@ def test_run_with_a_truncated_registry_stops_before_crawling(
     assert error.startswith("clinicwatch: error: run ") and " failed at step registry: " in error
     assert error.endswith("; no report was written for this run")
     assert not (tmp_path / "out").exists()
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory() as session:
         run = session.scalars(select(Run).where(Run.kind == "run")).one()
         assert (run.status, [e["step"] for e in run.errors]) == ("failed", ["registry"])
         assert session.scalar(select(func.count()).select_from(SiteCrawl)) == 0
-    factory.kw["bind"].dispose()
+    database.dispose()

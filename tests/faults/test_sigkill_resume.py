@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.sitefarm import SiteFarm
 from db.models import CRAWL_OK, CRAWL_RUNNING, RUN_COMPLETE, RUN_RUNNING, Claim, Finding, Page, Run, SiteCrawl
-from db.session import open_database
+from db.session import Database
 from tests.crawler.registry_site import BASE_URL, build_registry_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,8 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, targ
     root, seeds = _farm(tmp_path)
     out = tmp_path / "report"
     args = ["run", "--seeds", str(seeds), "--registry-url", BASE_URL, "--db", db_url, "--out", str(out)]
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with SiteFarm(root) as farm:
         env = _env(farm.proxy_url)
         process = subprocess.Popen(
@@ -148,4 +149,4 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, targ
         claim_keys = session.execute(select(Claim.page_id, Claim.modality, Claim.term, Claim.quote)).all()
         assert len(claim_keys) == len(set(claim_keys))
         assert session.scalar(select(func.count()).where(Finding.run_id == killed.id)) == SITES
-    factory.kw["bind"].dispose()
+    database.dispose()

@@ -19,7 +19,7 @@ from clinicwatch.sitefarm import SiteFarm
 from crawler.seeds import Seed
 from crawler.sites_job import crawl_sites
 from db.models import CRAWL_FAILED, CRAWL_OK, Claim, Page, Run, SiteCrawl
-from db.session import open_database
+from db.session import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 TEN_MB = 10 * 1024 * 1024
@@ -120,7 +120,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, streaming_url: str) -> Ite
         Seed("http://www.badbytes-utf8.example/"),
     ]
     db_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'clinicwatch.db'}"
-    factory = open_database(db_url)
+    database = Database.open(db_url)
+    factory = database.sessions
     with factory.begin() as session:
         run = Run(kind="crawl")
         session.add(run)
@@ -138,7 +139,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, streaming_url: str) -> Ite
         pages = {p.url: p for p in session.scalars(select(Page))}
         claims = {c.url: c.quote for c in session.scalars(select(Claim))}
         session.expunge_all()
-    factory.kw["bind"].dispose()
+    database.dispose()
     yield {"summary": summary, "crawls": crawls, "pages": pages, "claims": claims, "streaming": streaming_url}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from db.session import open_database
+from db.session import Database
 from reports import write_report
 from tests.reports.conftest import World
 from tests.reports.test_write_report import XSS_NAME, build_report_world
@@ -33,10 +33,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    factory = open_database(f"sqlite:///{folder / 'clinicwatch.db'}")
+    database = Database.open(f"sqlite:///{folder / 'clinicwatch.db'}")
+    factory = database.sessions
     with factory.begin() as session:
         paths = write_report(session, build_report_world(World(session)), folder / "out")
-    factory.kw["bind"].dispose()
+    database.dispose()
     return paths["html"]
 
 
