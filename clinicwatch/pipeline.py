@@ -151,8 +151,8 @@ def run_steps(
         _step(factory, run.id, step)
         progress(f"crawl: {len(seeds)} clinic sites")
         summary = crawl_sites(database.url, run.id, seeds, settings=crawl_settings)
-        crawled = {"sites_ok": summary.sites_ok, "sites_failed": len(summary.sites_failed), "pages": summary.pages}
-        _step(factory, run.id, **crawled)
+        failed = len(summary.sites_failed)
+        _step(factory, run.id, sites_ok=summary.sites_ok, sites_failed=failed, pages=summary.pages)
         step = "link"
         _step(factory, run.id, step)
         progress("link: matching clinics to registry facilities")
