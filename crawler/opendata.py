@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from crawler.seeds import Seed, SeedProblem, UnusableUrl, clean_website, site_key
+from jp import prefectures
 
 DATA_DIR = Path(__file__).parent
 FACILITY_COLUMNS = ("ID", "正式名称", "所在地", "案内用ホームページアドレス")
@@ -44,13 +45,6 @@ class OpenDataSeeds:
 
 
 @cache
-def prefectures() -> dict[str, str]:
-    """Prefecture code ('13') -> name ('東京都'), from prefectures.csv."""
-    with (DATA_DIR / "prefectures.csv").open(encoding="utf-8") as rows:
-        return {row["code"]: row["name"] for row in csv.DictReader(rows)}
-
-
-@cache
 def speciality_codes() -> dict[str, tuple[str, bool]]:
     """診療科目コード -> (name, chosen by default), from speciality_codes.csv."""
     with (DATA_DIR / "speciality_codes.csv").open(encoding="utf-8") as rows:
@@ -63,14 +57,10 @@ def default_specialities() -> list[str]:
 
 def prefecture_code(value: str) -> str:
     """'13', '東京都' or '東京' -> '13'; raise OpenDataError for anything else."""
-    value = value.strip()
-    if value.isdigit() and value.zfill(2) in prefectures():
-        return value.zfill(2)
-    for code, name in prefectures().items():
-        short = name[:-1] if name.endswith(("都", "府", "県")) else name
-        if value in (name, short):
-            return code
-    raise OpenDataError(f"prefecture {value!r} is neither a JIS code (01-47) nor a prefecture name")
+    code = prefectures.code(value.strip())
+    if code is None:
+        raise OpenDataError(f"prefecture {value!r} is neither a JIS code (01-47) nor a prefecture name")
+    return code
 
 
 def speciality_filter(values: list[str]) -> tuple[set[str], set[str]]:

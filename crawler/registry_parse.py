@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from jp import plan_numbers, prefectures
+
 # Header words per field, checked in this order: 認定再生医療等委員会 must become `committee` and
 # 医療機関名称 `facility` before the looser 名称 could claim them.
 HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -50,16 +52,7 @@ FALLBACK_POSITIONS = {
     "documents": 7,
 }
 
-PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
-    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
-    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
-    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-)  # fmt: skip
-
 MAX_LABEL_LENGTH = 16
-PLAN_NUMBER = re.compile(r"P[A-C]\d{7}")
 WESTERN_DATE = re.compile(r"(\d{4})\s*(?:年|/|-|\.)\s*(\d{1,2})\s*(?:月|/|-|\.)\s*(\d{1,2})")
 ERA_DATE = re.compile(r"(令和|平成)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ERA_START = {"令和": 2018, "平成": 1988}
@@ -118,12 +111,6 @@ def clean_prefecture(raw: str) -> str:
     return re.sub(r"\s+", "", raw)
 
 
-def prefecture_of(address: str) -> str | None:
-    """The prefecture an address starts with, if any."""
-    start = collapse_spaces(address)
-    return next((p for p in PREFECTURES if start.startswith(p)), None)
-
-
 def clean_address(raw: str, prefecture: str) -> str:
     """The address without its prefecture (which the registry has in its own column).
 
@@ -134,13 +121,6 @@ def clean_address(raw: str, prefecture: str) -> str:
         while address.startswith(prefecture):
             address = address.removeprefix(prefecture).lstrip()
     return address
-
-
-def parse_plan_number(raw: str) -> str | None:
-    """A plan number such as PC4230007 (full-width letters and digits folded); None when absent."""
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw)).upper()
-    found = PLAN_NUMBER.search(folded)
-    return found.group(0) if found else None
 
 
 def parse_date(raw: str) -> str | None:
@@ -253,8 +233,8 @@ def _row_from_cells(
     if not collapse_spaces(facility_raw) or not collapse_spaces(treatment_raw):
         return None
     address_raw = text("address")
-    prefecture = clean_prefecture(text("prefecture")) or prefecture_of(address_raw) or ""
-    if prefecture and prefecture not in PREFECTURES:
+    prefecture = clean_prefecture(text("prefecture")) or prefectures.of_address(address_raw) or ""
+    if prefecture and not prefectures.is_valid(prefecture):
         # Columns have shifted (or the page is something else): guessing would mislabel every plan.
         raise RegistryParseError(
             f"registry page {page_url}: 都道府県 {prefecture[:20]!r} of {collapse_spaces(facility_raw)[:40]!r} "
@@ -271,7 +251,7 @@ def _row_from_cells(
         prefecture=prefecture,
         address=clean_address(address_raw, prefecture),
         address_raw=address_raw,
-        plan_number=parse_plan_number(text("plan_number")),
+        plan_number=plan_numbers.first(text("plan_number")),
         treatment=collapse_spaces(treatment_raw),
         accepted_on=parse_date(text("accepted_on")),
         committee=collapse_spaces(text("committee")) or None,

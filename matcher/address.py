@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from matcher.normalise import fold, read_table
+from jp import municipalities, postal_codes, prefectures
+from jp.text import fold
+from matcher.normalise import read_table
 
-_POSTCODE = re.compile(r"^〒?\s*\d{3}-?\d{4}\s*")
 _KANJI_NUMBER = "〇零一二三四五六七八九十百千"
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s*[-‐‑‒–—―−ー─]\s*(?=\d)")
 _FLOOR = re.compile(r"(?:(\d+)\s*(?:階|f\b|f(?=\W|$)))|(?:\b(\d+)f)|(?:地下(\d+)階)")
@@ -37,11 +38,6 @@ class Address:
 
 
 @cache
-def prefectures() -> tuple[str, ...]:
-    return tuple(row["prefecture"] for row in read_table("prefectures.csv"))
-
-
-@cache
 def _kanji_digits() -> dict[str, int]:
     return {row["kanji"]: int(row["value"]) for row in read_table("kanji_digits.csv")}
 
@@ -56,11 +52,6 @@ def _word_patterns() -> list[tuple[re.Pattern[str], str]]:
 def _kyoto_directions() -> re.Pattern[str]:
     words = "|".join(re.escape(row["word"]) for row in read_table("kyoto_directions.csv"))
     return re.compile(f"^.*(?:{words})(?:[{_KANJI_NUMBER}\\d]+丁目)?")
-
-
-def same_prefecture(left: str, right: str) -> bool:
-    """東京 and 東京都, 大阪 and 大阪府 name the same prefecture."""
-    return fold(left).rstrip("都道府県") == fold(right).rstrip("都道府県")
 
 
 def kanji_to_int(text: str) -> int:
@@ -90,41 +81,6 @@ def _arabic_numbers(text: str) -> str:
     return re.sub(f"(?<=[\\d-])([{_KANJI_NUMBER}]+)(番|号)", to_digits, text)
 
 
-def split_prefecture(text: str) -> tuple[str | None, str]:
-    """The leading prefecture (repeated ones, as in 兵庫県兵庫県, are dropped) and the rest."""
-    found = None
-    changed = True
-    while changed:
-        changed = False
-        for name in prefectures():
-            if text.startswith(name):
-                found, text, changed = name, text[len(name):].lstrip(), True
-    return found, text
-
-
-def split_municipality(text: str, prefecture: str | None) -> tuple[str | None, str]:
-    """The municipality (区 of Tokyo, 市 with its 区, 郡+町/村, 町/村) and the rest of the address."""
-    if prefecture in (None, "東京都"):
-        ward = re.match(r"^([^\d市郡]{1,4}?区)", text)
-        if ward:
-            return ward.group(1), text[ward.end():]
-    county = re.match(r"^([^\d]{1,5}?郡[^\d]{1,5}?[町村])", text)
-    if county:
-        return county.group(1), text[county.end():]
-    city = re.match(r"^([^\d]{1,6}?市)(市)?", text)
-    if city:
-        name = city.group(1) + (city.group(2) or "")
-        rest = text[len(name):]
-        ward = re.match(r"^([^\d]{1,4}?区)", rest)
-        if ward:
-            return name + ward.group(1), rest[ward.end():]
-        return name, rest
-    town = re.match(r"^([^\d]{1,5}?[町村])", text)
-    if town:
-        return town.group(1), text[town.end():]
-    return None, text
-
-
 def _floor(text: str) -> str | None:
     matches = list(_FLOOR.finditer(text))
     if not matches:
@@ -137,10 +93,10 @@ def _floor(text: str) -> str | None:
 
 def parse_address(text: str, prefecture: str | None = None) -> Address:
     """Split an address; `prefecture` is used when the text itself starts without one."""
-    folded = _POSTCODE.sub("", fold(text))
-    found, rest = split_prefecture(folded)
+    folded = postal_codes.strip_leading(fold(text))
+    found, rest = prefectures.split(folded)
     prefecture = found or (fold(prefecture) if prefecture else None)
-    municipality, rest = split_municipality(rest.replace(" ", "", 1) if rest.startswith(" ") else rest, prefecture)
+    municipality, rest = municipalities.split(rest.replace(" ", "", 1) if rest.startswith(" ") else rest, prefecture)
     rest = _kyoto_directions().sub("", rest).removeprefix("大字")
     rest = _arabic_numbers(rest)
     for pattern, replacement in _word_patterns():

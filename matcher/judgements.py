@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from db.clock import now
 from db.models import Judgement, RegistryFacility, Site
-from matcher.address import same_prefecture
-from matcher.normalise import compact
+from jp import prefectures
+from jp.text import compact
 
 VERDICTS = ("confirm", "reject")
 
@@ -31,7 +31,7 @@ def applies_to(judgement: Judgement, facility_name: str, prefecture: str) -> boo
     """True when the judgement names this facility (and its prefecture, when it gives one)."""
     if facility_key(judgement.facility) != facility_key(facility_name):
         return False
-    return judgement.prefecture is None or same_prefecture(judgement.prefecture, prefecture)
+    return judgement.prefecture is None or prefectures.same(judgement.prefecture, prefecture)
 
 
 def find_site(session: Session, site: str) -> Site:
@@ -57,7 +57,7 @@ def matching_facilities(session: Session, snapshot_id: int, facility: str, prefe
     return [
         row for row in rows
         if key in (facility_key(row.name), facility_key(row.name_raw))
-        and (prefecture is None or same_prefecture(prefecture, row.prefecture))
+        and (prefecture is None or prefectures.same(prefecture, row.prefecture))
     ]
 
 
@@ -77,7 +77,7 @@ def judge(
         raise JudgementError("facility name is empty; give it as filed in the registry")
     judged_at = now()
     for earlier in active_judgements(session, seed_url):
-        if facility_key(earlier.facility) == facility_key(facility) and same_prefecture(
+        if facility_key(earlier.facility) == facility_key(facility) and prefectures.same(
             earlier.prefecture or "", prefecture or ""
         ):
             earlier.undone_at = judged_at

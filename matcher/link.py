@@ -16,11 +16,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.models import IdentityFact, Judgement, Link, RegistryFacility, RegistryPlan, Site, SiteCrawl
+from jp.text import compact
 from matcher.candidates import CandidateIndex
 from matcher.features import Facility, Query
 from matcher.judgements import active_judgements, applies_to
 from matcher.names import split_name
-from matcher.normalise import compact
 from matcher.query import make_facility, make_query
 from matcher.score import ACCEPTED, Decision, Scored, decide, score_pair
 

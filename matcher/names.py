@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from matcher.normalise import compact, fold, is_kana, is_latin, read_table
+from jp.text import compact, fold, is_kana, is_latin
+from matcher.normalise import read_table
 
 MIN_CORE = 2  # a leading place is kept in the core when stripping it would leave less than this
 PLACELESS_BRANCHES = ("本院", "分院")  # branch labels that name no place

@@ -1,24 +1,14 @@
-"""Text normalisation shared by names and addresses: width, spaces, variant kanji, kana marks.
+"""The matcher's knowledge tables: CSV files in matcher/data/, read by the module that needs each.
 
-Every table lives in matcher/data/ so a reviewer who reads Japanese can correct it without Python.
+Text folding itself (width, variant kanji, kana marks) is `jp.text`, shared by every package.
 """
 
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
-from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-
-_SPACES = re.compile(r"\s+")
-# Long-vowel marks and dashes that NFKC leaves distinct; between kana they all mean ー.
-_DASHES = "ー-‐‑‒–—―−ｰ─━〜~"
-_KANA = "\u3041-\u3096\u30a1-\u30fa\u30fc"
-_DASH_AFTER_KANA = re.compile(f"(?<=[{_KANA}])[{re.escape(_DASHES)}]")
-_MIDDLE_DOTS = re.compile("[・･·•]")
 
 
 def read_table(name: str) -> list[dict[str, str]]:
@@ -26,37 +16,3 @@ def read_table(name: str) -> list[dict[str, str]]:
     path = DATA / name
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-@cache
-def _char_map() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for file, column in (("variant_kanji.csv", "canonical"), ("kana_variants.csv", "canonical")):
-        for row in read_table(file):
-            table[ord(row["variant"])] = row[column]
-    return table
-
-
-def fold(text: str) -> str:
-    """NFKC, variant kanji and small ケ folded, long-vowel marks unified, ・ dropped; spaces kept single."""
-    text = unicodedata.normalize("NFKC", text).translate(_char_map())
-    text = _DASH_AFTER_KANA.sub("ー", text)
-    text = _MIDDLE_DOTS.sub("", text)
-    return _SPACES.sub(" ", text).strip().lower()
-
-
-def compact(text: str) -> str:
-    """`fold` without any spaces: the form two names are compared in."""
-    return fold(text).replace(" ", "")
-
-
-def is_latin(text: str) -> bool:
-    """True when the text has letters and all of them are Latin (ASCII after NFKC)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isascii() for ch in letters)
-
-
-def is_kana(text: str) -> bool:
-    """True when every letter is hiragana or katakana (and there is at least one)."""
-    letters = [ch for ch in text if ch.isalpha() or ch == "ー"]
-    return bool(letters) and all("\u3041" <= ch <= "\u30ff" for ch in letters)

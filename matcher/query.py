@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from jp import phones as jp_phones
+from jp import plan_numbers as jp_plan_numbers
+from jp.text import compact, fold
 from matcher.address import parse_address
 from matcher.features import Facility, Query
 from matcher.names import NameFields, branch_places, split_name
-from matcher.normalise import compact, fold
-from matcher.phone import identifying_phones
 
 # Title fragments: 「幹細胞治療｜恵比寿ルミエールクリニック」, 「… - 公式サイト」, 「【公式】…」.
 _SEPARATORS = re.compile(r"[|｜│¦/／:：【】\[\]「」『』()（）<>＜＞〈〉《》]|\s[-–—]\s|©|copyright", re.IGNORECASE)
@@ -59,8 +60,8 @@ def make_query(
     return Query(
         names=parsed_names,
         addresses=tuple(address for address in parsed_addresses if address.municipality or address.numbers),
-        phones=frozenset(identifying_phones(list(phones))),
-        plan_numbers=frozenset(compact(number).upper() for number in plan_numbers),
+        phones=identifying_phones(phones),
+        plan_numbers=_plan_numbers(plan_numbers),
         corporations=frozenset(key for key in corporation_keys if key),
         opendata_name=split_name(opendata_name) if opendata_name else None,
         opendata_address=parse_address(opendata_address, prefecture) if opendata_address else None,
@@ -68,6 +69,17 @@ def make_query(
         branch_places=frozenset(branch_places(label)) if label else frozenset(),
         own_names=name_variants(own) if secondary_names else (),
     )
+
+
+def identifying_phones(values: Iterable[str]) -> frozenset[str]:
+    """The distinct valid numbers among raw phone strings, without those a chain shares (0120 …)."""
+    found = {jp_phones.normalise(value) for value in values}
+    return frozenset(digits for digits in found if digits and not jp_phones.is_shared(digits))
+
+
+def _plan_numbers(values: Iterable[str]) -> frozenset[str]:
+    found = {jp_plan_numbers.normalise(value) for value in values if value}
+    return frozenset(number for number in found if number)
 
 
 def _corporation_key(text: str) -> str | None:
@@ -91,6 +103,6 @@ def make_facility(
         address_raw=address,
         fields=split_name(name),
         address=parse_address(address, prefecture),
-        plan_numbers=frozenset(compact(number).upper() for number in plan_numbers if number),
-        phones=frozenset(identifying_phones(list(phones))),
+        plan_numbers=_plan_numbers(plan_numbers),
+        phones=identifying_phones(phones),
     )

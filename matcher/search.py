@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import RegistryPlan
-from matcher.address import same_prefecture
+from jp import prefectures
 from matcher.link import load_facilities
 from matcher.query import make_query
 from matcher.score import score_pair
@@ -27,7 +27,7 @@ def search_registry(
     """
     query = make_query([name])
     facilities = [
-        f for f in load_facilities(session, snapshot_id) if prefecture is None or same_prefecture(prefecture, f.prefecture)
+        f for f in load_facilities(session, snapshot_id) if prefecture is None or prefectures.same(prefecture, f.prefecture)
     ]
     scored = [score_pair(query, facility) for facility in facilities]
     scored = [item for item in scored if (item.value("brand_similarity") or 0.0) >= MIN_BRAND]

@@ -32,14 +32,12 @@ from db.models import (
     SiteCrawl,
     SiteFlag,
 )
+from jp import plan_numbers, prefectures
 from reports import status as st
 
 # Quotes kept per (modality, branch): enough to show the claim, few enough for a 10,000-clinic report.
 EVIDENCE_PER_MODALITY = 5
 NAME_SOURCES = ("jsonld", "og", "table", "footer", "title", "text", "alt", "seed", "opendata")
-PREFECTURE = re.compile(r"(北海道|東京都|京都府|大阪府|[^\s都道府県]{2,3}県)")
-# What may precede the prefecture in an address as a site writes it: a label, a postal code.
-ADDRESS_LEAD = re.compile(r"^(?:住所|所在地)?[:：\s]*(?:〒?\s*\d{3}-?\d{4})?\s*")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -49,15 +47,6 @@ def iso(moment: datetime | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def prefecture_of(address: str | None) -> str | None:
-    """The prefecture an address starts with (東京都港区… → 東京都), or None."""
-    if not address:
-        return None
-    folded = ADDRESS_LEAD.sub("", unicodedata.normalize("NFKC", address).strip())
-    found = PREFECTURE.match(folded)
-    return found.group(1) if found else None
 
 
 def branch_key(label: str) -> str:
@@ -101,8 +90,9 @@ def load_registry(session: Session, snapshot_id: int) -> RegistryView:
     ):
         if plan.facility_id is not None:
             plans_by_facility[plan.facility_id].append(plan)
-        if plan.plan_number:
-            holders = numbers[st.normalise_plan_number(plan.plan_number)]
+        number = plan_numbers.normalise(plan.plan_number or "")
+        if number:
+            holders = numbers[number]
             if plan.facility_id is not None:
                 holders.add(plan.facility_id)
     return RegistryView(snapshot, facilities, dict(plans_by_facility), dict(numbers))
@@ -194,7 +184,7 @@ def clinic_prefecture(facts: SiteFacts, registry: RegistryView, matched_ids: Ite
     addresses = [fact.value for fact in facts.identity if fact.kind == "address" and fact.branch is None]
     addresses += [fact.value for fact in facts.identity if fact.kind == "address" and fact.branch is not None]
     for address in [*addresses, facts.site.opendata_address]:
-        found = prefecture_of(address)
+        found = prefectures.of_address(address)
         if found:
             return found
     for facility_id in matched_ids:
@@ -362,7 +352,7 @@ def flag_evidence(facts: SiteFacts, registry: RegistryView, own_ids: set[int]) -
             )
     cited = [fact for fact in facts.identity if fact.kind == "plan_number"]
     for found in st.plan_number_flags([fact.value for fact in cited], registry.numbers, own_ids):
-        source = next(fact for fact in cited if st.normalise_plan_number(fact.value) == found.plan_number)
+        source = next(fact for fact in cited if plan_numbers.normalise(fact.value) == found.plan_number)
         holders = [registry.facilities[i] for i in found.facility_ids if i in registry.facilities]
         evidence.append(
             {

@@ -11,10 +11,10 @@ Statuses (what users' scripts read):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from jp import plan_numbers
 
 UNFILED = "unfiled"
 NOT_COVERED = "not_covered"
@@ -125,12 +125,6 @@ def most_serious(statuses: Iterable[str]) -> str:
     return min(ranked, key=SEVERITY.index) if ranked else NONE
 
 
-def normalise_plan_number(value: str) -> str:
-    """PB1234567 from ＰＢ１２３４５６７, pb-1234567 or 'PB 1234567'."""
-    folded = unicodedata.normalize("NFKC", value).upper()
-    return re.sub(r"[\s\-‐－ー―]", "", folded)
-
-
 @dataclass(frozen=True)
 class PlanNumberFlag:
     flag: str
@@ -152,7 +146,7 @@ def plan_number_flags(
     """
     own = set(own_facility_ids)
     flags: list[PlanNumberFlag] = []
-    for number in dict.fromkeys(normalise_plan_number(value) for value in cited):
+    for number in dict.fromkeys(plan_numbers.normalise(value) for value in cited):
         if not number:
             continue
         if number not in registry_numbers:

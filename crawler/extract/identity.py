@@ -18,9 +18,11 @@ from typing import Any
 from crawler.extract import IdentityFactData as Fact
 from crawler.extract.visible import Segment, VisiblePage
 from crawler.taxonomy import fold
+from jp import phones as jp_phones
+from jp import plan_numbers as jp_plan_numbers
+from jp import postal_codes, prefectures
 
 IDENTITY_FILE = Path(__file__).with_name("identity.toml")
-PLAN_NUMBER = re.compile(r"(?<![A-Za-z0-9])P[ABC]\d{7}(?!\d)", re.IGNORECASE)
 PHONE_SEP = r"[-‐‑–—−ー―()（） ]"
 PHONE = re.compile(
     rf"(?<![\d-])0\d{{1,4}}{PHONE_SEP}{{1,2}}\d{{1,4}}{PHONE_SEP}{{1,2}}\d{{3,4}}(?![\d-])|(?<!\d)0\d{{9,10}}(?!\d)"
@@ -28,12 +30,11 @@ PHONE = re.compile(
 FAX_BEFORE = re.compile(r"FAX|Fax|fax|ファックス|ファクス")
 # A branch name is kanji (梅田院, may follow the brand: ラクシアクリニック梅田院) or katakana (ミナミ院).
 BRANCH = re.compile(r"(?:(?<![一-龥々])([一-龥々]{1,5}院)|(?<![ァ-ヶー])([ァ-ヶー]{2,6}院))(?![一-龥々])")
-POSTAL = re.compile(r"〒?\s?(\d{3})\s?[-‐−ー]\s?(\d{4})")
 COPYRIGHT = re.compile(
     r"copyright|©|\(c\)|all rights reserved\.?|[0-9]{4}(\s?[-–]\s?[0-9]{4})?", re.IGNORECASE
 )
 POSTAL_ADDRESS = re.compile(
-    r"〒\s?\d{3}\s?[-‐−ー]\s?\d{4}\s*()([一-龥々ァ-ヶぁ-んー]{1,10}?[市区郡町村])([^\n]*)"
+    postal_codes.WRITTEN + r"\s*()([一-龥々ァ-ヶぁ-んー]{1,10}?[市区郡町村])([^\n]*)"
 )
 EMPTIED_BRACKETS = re.compile(r"[(（][^()（）]{0,8}?[:：]?\s*[)）]")
 SHORT_LINE = 40
@@ -76,8 +77,8 @@ def _corporation_pattern() -> re.Pattern[str]:
 
 @cache
 def _address_pattern() -> re.Pattern[str]:
-    prefectures = "|".join(_vocabulary()["address"]["prefectures"])
-    return re.compile(rf"({prefectures})\s?([一-龥々ァ-ヶぁ-んー]{{1,10}}?[市区郡町村])([^\n]*)")
+    names = "|".join(prefectures.names())
+    return re.compile(rf"({names})\s?([一-龥々ァ-ヶぁ-んー]{{1,10}}?[市区郡町村])([^\n]*)")
 
 
 def _label(kind: str) -> re.Pattern[str]:
@@ -137,12 +138,6 @@ def corporation(text: str, in_table: bool = False) -> tuple[str, str, int, int] 
     return None
 
 
-def normalise_phone(text: str) -> str | None:
-    """Digits only (0312345678, 0120123456); None unless it is a 10- or 11-digit Japanese number."""
-    digits = re.sub(r"\D", "", fold(text))
-    return digits if digits.startswith("0") and len(digits) in (10, 11) else None
-
-
 @lru_cache(maxsize=64)
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """`fold(text)` built character by character, with the raw offset of each folded character.
@@ -175,7 +170,7 @@ def phones(text: str) -> Iterator[tuple[str, str]]:
     for match in PHONE.finditer(folded):
         if FAX_BEFORE.search(folded[max(0, match.start() - 8) : match.start()]):
             continue
-        digits = normalise_phone(match.group(0))
+        digits = jp_phones.normalise(match.group(0))
         if digits:
             yield digits, _raw(text, offsets, match.start(), match.end())
 
@@ -195,17 +190,17 @@ def addresses(text: str) -> Iterator[tuple[str, str]]:
             continue  # 「大阪府大阪市出身」 is no address
         value = re.sub(r"\s+", " ", f"{match.group(1)}{match.group(2)}{rest}").strip()
         start = match.start(1) if match.group(1) else match.start(2)
-        postal = POSTAL.search(folded[max(0, start - 12) : start])
+        postal = postal_codes.find(folded[max(0, start - 12) : start])
         raw_start = max(0, start - 12) + postal.start() if postal else start
         end = match.start(3) + (len(tail) - len(tail.lstrip())) + len(rest)
         yield value, _raw(text, offsets, raw_start, end)
 
 
 def plan_numbers(text: str) -> Iterator[tuple[str, str]]:
-    """(upper-cased, as written) for every plan number (P + A/B/C + 7 digits, full-width too) in the text."""
+    """(canonical, as written) for every plan number (jp.plan_numbers: P + A/B/C + 7 digits) in the text."""
     folded, offsets = fold_with_offsets(text)
-    for match in PLAN_NUMBER.finditer(folded):
-        yield match.group(0).upper(), _raw(text, offsets, match.start(), match.end())
+    for value, start, end in jp_plan_numbers.find(folded):
+        yield value, _raw(text, offsets, start, end)
 
 
 def _title_name(title: str) -> str | None:
@@ -262,7 +257,7 @@ def _jsonld_item_facts(item: dict[str, Any]) -> list[Fact]:
     written = _jsonld_address(item.get("address"))
     facts += [Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)]
     for telephone in _texts(item.get("telephone")):
-        digits = normalise_phone(telephone)
+        digits = jp_phones.normalise(telephone)
         if digits:
             facts.append(Fact("phone", digits, telephone, "jsonld", _quote(telephone)))
     return facts
@@ -400,7 +395,7 @@ def _branch_facts(located: list[Fact]) -> list[Fact]:
 def _tel_link_facts(page: VisiblePage) -> list[Fact]:
     facts: list[Fact] = []
     for number, region in page.tel_links:
-        digits = normalise_phone(number)
+        digits = jp_phones.normalise(number)
         if digits:
             facts.append(
                 Fact("phone", digits, number, "footer" if region == "footer" else "text", _quote(number))

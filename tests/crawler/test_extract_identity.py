@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import IdentityFactData
-from crawler.extract.identity import branch_name, corporation, looks_like_clinic, normalise_phone, page_branch
+from crawler.extract.identity import branch_name, corporation, looks_like_clinic, page_branch
 from crawler.extract.visible import parse
 from tests.crawler.extract_pages import extraction
 
@@ -116,19 +116,6 @@ def test_branch_name(text: str, expected: str | None) -> None:
 def test_corporation(text: str, expected: str | None) -> None:
     found = corporation(text)
     assert (found[0] if found else None) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("03-1234-5678", "0312345678"),
-        ("０１２０－３８７－４１５", "0120387415"),
-        ("090(1234)5678", "09012345678"),
-        ("06-6375-22", None),
-    ],
-)
-def test_normalise_phone(text: str, expected: str | None) -> None:
-    assert normalise_phone(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,6 @@ from crawler.registry_parse import (
     map_headers,
     parse_date,
     parse_list_page,
-    parse_plan_number,
-    prefecture_of,
 )
 
 PAGES = Path(__file__).parent / "pages"
@@ -251,27 +249,8 @@ def test_clean_address(raw: str, prefecture: str, expected: str) -> None:
     assert clean_address(raw, prefecture) == expected
 
 
-def test_prefecture_from_address_when_its_cell_is_empty() -> None:
-    assert prefecture_of("北海道札幌市中央区") == "北海道"
-    assert prefecture_of("札幌市中央区") is None
-
-
 def test_clean_facility_collapses_separators() -> None:
     assert clean_facility("医療法人財団　健貢会\r\n東京クリニック") == "医療法人財団 健貢会 東京クリニック"
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("PC4230007", "PC4230007"),
-        ("ＰＣ４２３０００７", "PC4230007"),
-        (" pc 4230007 ", "PC4230007"),
-        ("", None),
-        ("-", None),
-    ],
-)
-def test_parse_plan_number(raw: str, expected: str | None) -> None:
-    assert parse_plan_number(raw) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Normalisers one by one: text folding, name fields, addresses, phones, the Latin↔katakana key."""
+"""Normalisers one by one: name fields, addresses, the Latin↔katakana key (text folding: tests/jp)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,7 @@ import pytest
 
 from matcher.address import kanji_to_int, parse_address
 from matcher.names import split_name
-from matcher.normalise import compact, fold
-from matcher.phone import identifying_phones, is_shared, phone_digits
 from matcher.phonetic import phonetic_similarity
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("ｸﾘﾆｯｸ", "クリニック"),
-        ("ＡＢＣ　クリニック", "abc クリニック"),
-        ("髙橋医院", "高橋医院"),
-        ("山﨑整形外科", "山崎整形外科"),
-        ("濵田・渡邉クリニック", "浜田渡辺クリニック"),
-        ("齋藤皮膚科", "斎藤皮膚科"),
-        ("名戸ヶ谷", "名戸ケ谷"),
-        ("リ－ジェン", "リージェン"),
-        ("医療法人社団\r\n翠陽会", "医療法人社団 翠陽会"),
-    ],
-)
-def test_fold(raw: str, expected: str) -> None:
-    assert fold(raw) == expected
-
-
-def test_compact_drops_every_space() -> None:
-    assert compact("医療法人社団　翠陽会\n恵比寿ルミエール クリニック") == "医療法人社団翠陽会恵比寿ルミエールクリニック"
 
 
 @pytest.mark.parametrize(
@@ -101,20 +77,6 @@ def test_prefecture_from_text_or_hint() -> None:
 @pytest.mark.parametrize(("kanji", "value"), [("三", 3), ("十", 10), ("十二", 12), ("二十三", 23), ("百五", 105)])
 def test_kanji_numerals(kanji: str, value: int) -> None:
     assert kanji_to_int(kanji) == value
-
-
-@pytest.mark.parametrize(
-    ("raw", "digits"),
-    [("03-5456-7788", "0354567788"), ("０３（５４５６）７７８８", "0354567788"), ("+81 3 5456 7788", "0354567788"),
-     ("090-1234-5678", "09012345678"), ("内線 123", None), ("5456-7788", None)],
-)
-def test_phone_digits(raw: str, digits: str | None) -> None:
-    assert phone_digits(raw) == digits
-
-
-def test_shared_numbers_do_not_identify() -> None:
-    assert is_shared("0120387415")
-    assert identifying_phones(["0120-387-415", "06-6375-2210", "06 6375 2210"]) == {"0663752210"}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from reports import status as st
-from reports.findings import prefecture_of
 
 STEM_II = st.PlanCover(frozenset({"stem_cell"}), 2)
 PRP_III = st.PlanCover(frozenset({"prp"}), 3)
@@ -91,11 +90,6 @@ def test_most_serious(statuses: list[str], expected: str) -> None:
     assert st.most_serious(statuses) == expected
 
 
-@pytest.mark.parametrize("raw", ["PB1234567", "ＰＢ１２３４５６７", "pb-1234567", "PB 1234567"])
-def test_plan_numbers_are_compared_in_one_form(raw: str) -> None:
-    assert st.normalise_plan_number(raw) == "PB1234567"
-
-
 REGISTRY_NUMBERS = {"PB1234567": {10}, "PC7654321": {20}, "PC1111111": set()}
 
 
@@ -127,19 +121,3 @@ def test_report_order_puts_findings_first_then_flagged_clinics() -> None:
         ]
     }
     assert sorted(ranks, key=ranks.__getitem__) == list(ranks)
-
-
-@pytest.mark.parametrize(
-    ("address", "prefecture"),
-    [
-        ("東京都港区南青山1-2-3", "東京都"),
-        ("〒150-0001 東京都渋谷区神宮前1-1", "東京都"),
-        ("住所：〒８９２－０８４２　鹿児島県鹿児島市東千石町1-1", "鹿児島県"),
-        ("神奈川県横浜市西区1-1", "神奈川県"),
-        ("北海道札幌市中央区", "北海道"),
-        ("港区南青山1-2-3", None),
-        ("", None),
-    ],
-)
-def test_prefecture_of(address: str, prefecture: str | None) -> None:
-    assert prefecture_of(address) == prefecture
