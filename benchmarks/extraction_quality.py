@@ -32,10 +32,11 @@ from sqlalchemy.orm import Session
 from clinicwatch.sitefarm import SiteFarm
 from crawler.taxonomy import modalities
 from db.models import Claim, Site, SiteCrawl, SiteFlag
+from db.vocabulary import Flag
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_SET = PROJECT.parent / "shared" / "devset"
-EXTRACTION_FLAGS = ("cell_free_as_regenerative", "approval_claim")
+EXTRACTION_FLAGS = (Flag.CELL_FREE_AS_REGENERATIVE, Flag.APPROVAL_CLAIM)
 
 
 @dataclass

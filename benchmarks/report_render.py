@@ -23,13 +23,14 @@ from typing import Any, TypeVar
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import RUN_COMPLETE, SNAPSHOT_GOOD, Finding, RegistrySnapshot, Run, Site
+from db.models import Finding, RegistrySnapshot, Run, Site
 from db.session import Database
+from db.vocabulary import Flag, RunStatus, SnapshotStatus, Status
 from reports import write_report
 from reports.exports import write_csv, write_json
 from reports.render_html import render
 from reports.report_data import load_report
-from reports.status import FLAGS, SEVERITY, STATUSES
+from reports.status import SEVERITY
 
 T = TypeVar("T")
 FETCHED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -100,7 +101,7 @@ def clinic(rng: random.Random, index: int) -> dict[str, Any]:
     url = f"https://{host}/"
     evidence = _claims(rng, url, rng.randint(1, 8)) if status != "error" else []
     required = sorted({c["modality"] for c in evidence if c["requires_filing"]})
-    flags = rng.sample(FLAGS, k=rng.choice([0, 0, 0, 1, 2]))
+    flags = rng.sample(list(Flag), k=rng.choice([0, 0, 0, 1, 2]))
     accepted = status in ("filed", "not_covered")
     candidates = [
         _candidate(rng, index * 3 + n, "accepted" if accepted and n == 0 else "rejected") for n in range(3)
@@ -137,10 +138,10 @@ def store(factory: sessionmaker[Session], count: int, seed: int) -> int:
         for table in (Finding, Run, Site, RegistrySnapshot):
             session.execute(delete(table))
         snapshot = RegistrySnapshot(base_url="https://saiseiiryo.mhlw.go.jp/published_plan/index/",
-                                    status=SNAPSHOT_GOOD, finished_at=FETCHED, row_count=7000, class_counts={})  # fmt: skip
+                                    status=SnapshotStatus.GOOD, finished_at=FETCHED, row_count=7000, class_counts={})  # fmt: skip
         session.add(snapshot)
         session.flush()
-        run = Run(kind="run", status=RUN_COMPLETE, finished_at=FETCHED, registry_snapshot_id=snapshot.id)
+        run = Run(kind="run", status=RunStatus.COMPLETE, finished_at=FETCHED, registry_snapshot_id=snapshot.id)
         session.add(run)
         session.flush()
         for index in range(count):
@@ -173,7 +174,7 @@ def measure(db_url: str, count: int, out: Path) -> None:
     with factory() as session:
         paths = timed("write_report (all three)", lambda: write_report(session, run_id, out))
     sizes = ", ".join(f"{path.name} {path.stat().st_size / 1e6:.1f} MB" for path in paths.values())
-    statuses = {s: sum(1 for c in data.clinics if c["status"] == s) for s in STATUSES}
+    statuses = {s: sum(1 for c in data.clinics if c["status"] == s) for s in Status}
     print(f"  files: {sizes}; html chars {len(html):,}")
     print(f"  statuses: {statuses}")
     print(

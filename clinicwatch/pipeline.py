@@ -22,9 +22,10 @@ from crawler.registry_job import DEFAULT_MAX_DROP, crawl_registry
 from crawler.seeds import Seed, read_seeds
 from crawler.sites_job import crawl_sites
 from db import runs
-from db.models import RUN_INTERRUPTED, Run
+from db.models import Run
 from db.queries import latest_good_snapshot, run_process_alive
 from db.session import Database
+from db.vocabulary import RunKind, RunStatus
 from matcher.link import link_run
 from reports import write_report
 from reports.findings import compute_findings
@@ -72,7 +73,7 @@ def mark_interrupted(session: Session) -> list[Run]:
 
 
 def start_run(
-    factory: sessionmaker[Session], kind: str, args: dict[str, Any], snapshot_id: int | None = None
+    factory: sessionmaker[Session], kind: RunKind, args: dict[str, Any], snapshot_id: int | None = None
 ) -> Run:
     with factory.begin() as session:
         mark_interrupted(session)
@@ -86,8 +87,8 @@ def fail_run(factory: sessionmaker[Session], run_id: int, step: str, error: str)
 
 def _resumable(session: Session, args: dict[str, Any]) -> Run | None:
     """The latest run of kind `run`, if it was interrupted and had the same inputs."""
-    latest = session.scalars(select(Run).where(Run.kind == "run").order_by(Run.id.desc())).first()
-    if latest is None or latest.status != RUN_INTERRUPTED:
+    latest = session.scalars(select(Run).where(Run.kind == RunKind.RUN).order_by(Run.id.desc())).first()
+    if latest is None or latest.status != RunStatus.INTERRUPTED:
         return None
     same = all(latest.args.get(key) == value for key, value in args.items())
     return latest if same else None
@@ -100,7 +101,7 @@ def _claim_run(factory: sessionmaker[Session], args: dict[str, Any], fresh: bool
         if previous is not None:
             progress(f"resuming run {previous.id} (interrupted; started {previous.started_at:%Y-%m-%d %H:%M})")
             return runs.resume(session, previous.id)
-    return start_run(factory, "run", args)
+    return start_run(factory, RunKind.RUN, args)
 
 
 def _step(factory: sessionmaker[Session], run_id: int, name: str | None = None, **counts: Any) -> None:

@@ -16,18 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.runner import CrawlFailed, crawl
 from db import runs
 from db.clock import now
-from db.models import (
-    RUN_RUNNING,
-    SNAPSHOT_FAILED,
-    SNAPSHOT_GOOD,
-    SNAPSHOT_RUNNING,
-    RegistryChange,
-    RegistryPlan,
-    RegistrySnapshot,
-    Run,
-)
+from db.models import RegistryChange, RegistryPlan, RegistrySnapshot, Run
 from db.queries import latest_good_snapshot, run_process_alive
 from db.session import Database, transaction
+from db.vocabulary import Change, RunKind, RunStatus, SnapshotStatus
 
 DEFAULT_MAX_DROP = 0.3
 EXPORT_COLUMNS = ("class", "facility", "prefecture", "address", "plan_number", "treatment", "modalities")
@@ -85,17 +77,17 @@ def fail_abandoned_snapshots(session: Session) -> list[int]:
     """Snapshots left `running` by a registry run whose process died become failed (its run interrupted)."""
     abandoned = []
     for snapshot in session.scalars(
-        select(RegistrySnapshot).where(RegistrySnapshot.status == SNAPSHOT_RUNNING)
+        select(RegistrySnapshot).where(RegistrySnapshot.status == SnapshotStatus.RUNNING)
     ):
         run = session.scalars(
-            select(Run).where(Run.kind == "registry", Run.registry_snapshot_id == snapshot.id)
+            select(Run).where(Run.kind == RunKind.REGISTRY, Run.registry_snapshot_id == snapshot.id)
         ).first()
-        if run is not None and run.status == RUN_RUNNING and run_process_alive(run):
+        if run is not None and run.status == RunStatus.RUNNING and run_process_alive(run):
             continue
-        snapshot.status = SNAPSHOT_FAILED
+        snapshot.status = SnapshotStatus.FAILED
         snapshot.error = f"registry {snapshot.base_url}: interrupted, the crawl stopped before finishing"
         snapshot.finished_at = snapshot.finished_at or now()
-        if run is not None and run.status == RUN_RUNNING:
+        if run is not None and run.status == RunStatus.RUNNING:
             runs.interrupt(session, run.id)
         abandoned.append(snapshot.id)
     return abandoned
@@ -106,12 +98,12 @@ def _start(factory: sessionmaker[Session], base_url: str, max_drop: float) -> tu
         fail_abandoned_snapshots(session)
         previous = latest_good_snapshot(session)
         snapshot = RegistrySnapshot(
-            base_url=base_url, status=SNAPSHOT_RUNNING, previous_id=previous and previous.id
+            base_url=base_url, status=SnapshotStatus.RUNNING, previous_id=previous and previous.id
         )
         session.add(snapshot)
         session.flush()
         args = {"base_url": base_url, "max_drop": max_drop}
-        run = runs.start(session, "registry", args, snapshot_id=snapshot.id)
+        run = runs.start(session, RunKind.REGISTRY, args, snapshot_id=snapshot.id)
         return run.id, snapshot.id
 
 
@@ -121,17 +113,17 @@ def _finish(
     """Close the run from the snapshot's outcome; a snapshot the child never finished is failed here."""
     with transaction(factory) as session:
         snapshot = session.get_one(RegistrySnapshot, snapshot_id)
-        if snapshot.status == SNAPSHOT_RUNNING:
+        if snapshot.status == SnapshotStatus.RUNNING:
             previous = session.get(RegistrySnapshot, snapshot.previous_id) if snapshot.previous_id else None
             keeping = f"keeping snapshot {previous.id}" if previous else "no earlier good snapshot to keep"
-            snapshot.status = SNAPSHOT_FAILED
+            snapshot.status = SnapshotStatus.FAILED
             snapshot.error = (
                 f"registry {snapshot.base_url}: {crawl_error or 'the crawl stored nothing'}; {keeping}"
             )
             snapshot.finished_at = now()
         counts = dict(snapshot.class_counts, rows=snapshot.row_count)
         runs.step(session, run_id, **counts)
-        if snapshot.status != SNAPSHOT_GOOD:
+        if snapshot.status != SnapshotStatus.GOOD:
             error = snapshot.error or f"registry {snapshot.base_url}: snapshot {snapshot.id} failed"
             runs.fail(session, run_id, "registry", error)
             return error
@@ -144,7 +136,7 @@ def _changes_by_kind(session: Session, snapshot_id: int) -> dict[str, list[Regis
     rows = session.scalars(
         select(RegistryChange).where(RegistryChange.snapshot_id == snapshot_id).order_by(RegistryChange.id)
     )
-    grouped: dict[str, list[RegistryChange]] = {"added": [], "removed": [], "changed": []}
+    grouped: dict[str, list[RegistryChange]] = {kind: [] for kind in Change}
     for change in rows:
         grouped.setdefault(change.change, []).append(change)
     return grouped

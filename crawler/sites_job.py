@@ -24,18 +24,9 @@ from crawler.frontier import bare_host
 from crawler.runner import crawl
 from crawler.seeds import Seed
 from db.clock import now
-from db.models import (
-    CRAWL_FAILED,
-    CRAWL_OK,
-    CRAWL_RUNNING,
-    Claim,
-    IdentityFact,
-    Page,
-    Site,
-    SiteCrawl,
-    SiteFlag,
-)
+from db.models import Claim, IdentityFact, Page, Site, SiteCrawl, SiteFlag
 from db.session import Database, transaction
+from db.vocabulary import CrawlStatus, FactKind, NameSource
 
 UNFINISHED = "the crawl ended before this site finished"
 
@@ -79,7 +70,7 @@ def crawl_sites(
             on_ready()
         with database.sessions() as session:
             to_crawl = session.scalar(
-                select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK).limit(1)
+                select(SiteCrawl.id).where(SiteCrawl.run_id == run_id, SiteCrawl.status != CrawlStatus.OK).limit(1)
             )
         if to_crawl is not None:
             crawl("clinics", spider_settings, {"run_id": run_id})
@@ -99,7 +90,7 @@ def _register(factory: sessionmaker[Session], run_id: int, seeds: list[Seed]) ->
                 continue
             prepared.add(site.id)
             crawl_row = crawls.get(site.id)
-            if crawl_row is None or crawl_row.status != CRAWL_OK:
+            if crawl_row is None or crawl_row.status != CrawlStatus.OK:
                 _prepare_crawl(session, run_id, site, crawl_row)
 
 
@@ -125,7 +116,7 @@ def _prepare_crawl(session: Session, run_id: int, site: Site, crawl_row: SiteCra
     else:
         for table in (Claim, SiteFlag, IdentityFact, Page):
             session.execute(delete(table).where(table.site_crawl_id == crawl_row.id))
-    crawl_row.status = CRAWL_RUNNING
+    crawl_row.status = CrawlStatus.RUNNING
     crawl_row.started_at = now()
     crawl_row.finished_at = None
     crawl_row.pages_fetched = 0
@@ -136,9 +127,9 @@ def _prepare_crawl(session: Session, run_id: int, site: Site, crawl_row: SiteCra
 def seed_identity(site: Site, site_crawl_id: int) -> list[IdentityFact]:
     """What the seed list and the open data say the clinic is, as identity facts beside the site's own."""
     facts = [
-        ("name", site.seed_name, "seed"),
-        ("name", site.opendata_name, "opendata"),
-        ("address", site.opendata_address, "opendata"),
+        (FactKind.NAME, site.seed_name, NameSource.SEED),
+        (FactKind.NAME, site.opendata_name, NameSource.OPENDATA),
+        (FactKind.ADDRESS, site.opendata_address, NameSource.OPENDATA),
     ]
     return [
         IdentityFact(
@@ -166,10 +157,10 @@ def summarise(session: Session, run_id: int) -> CrawlSummary:
         .order_by(SiteCrawl.id)
     ).all()
     failed = [
-        (url, (errors[0] if errors else "no page could be fetched") if status == CRAWL_FAILED else UNFINISHED)
+        (url, (errors[0] if errors else "no page could be fetched") if status == CrawlStatus.FAILED else UNFINISHED)
         for status, errors, _, url in rows
-        if status != CRAWL_OK
+        if status != CrawlStatus.OK
     ]
-    troubled = [(url, "; ".join(errors)) for status, errors, _, url in rows if status == CRAWL_OK and errors]
-    ok = sum(1 for status, *_ in rows if status == CRAWL_OK)
+    troubled = [(url, "; ".join(errors)) for status, errors, _, url in rows if status == CrawlStatus.OK and errors]
+    ok = sum(1 for status, *_ in rows if status == CrawlStatus.OK)
     return CrawlSummary(ok, failed, sum(pages for _, _, pages, _ in rows), troubled)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.clock import now
+from db.vocabulary import CrawlStatus, RunStatus, SnapshotStatus
 
 
 class Base(DeclarativeBase):
@@ -30,12 +31,6 @@ class Base(DeclarativeBase):
 
 # --- runs -------------------------------------------------------------------------------------
 
-RUN_RUNNING = "running"
-RUN_COMPLETE = "complete"
-RUN_FAILED = "failed"
-RUN_INTERRUPTED = "interrupted"
-
-
 class Run(Base):
     """One invocation of a long command (run, crawl, registry, check): what it did and how it ended."""
 
@@ -43,7 +38,7 @@ class Run(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default=RUN_RUNNING)
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     pid: Mapped[int | None]
@@ -56,11 +51,6 @@ class Run(Base):
 
 # --- registry ---------------------------------------------------------------------------------
 
-SNAPSHOT_RUNNING = "running"
-SNAPSHOT_GOOD = "good"
-SNAPSHOT_FAILED = "failed"
-
-
 class RegistrySnapshot(Base):
     """One crawl of the e-再生医療 plan lists. Only `good` snapshots are ever used for matching."""
 
@@ -68,7 +58,7 @@ class RegistrySnapshot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_url: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=SNAPSHOT_RUNNING)
+    status: Mapped[str] = mapped_column(String(20), default=SnapshotStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     row_count: Mapped[int] = mapped_column(default=0)
@@ -135,7 +125,7 @@ class RegistryChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("registry_snapshots.id", ondelete="CASCADE"))
     previous_snapshot_id: Mapped[int] = mapped_column(ForeignKey("registry_snapshots.id", ondelete="CASCADE"))
-    change: Mapped[str] = mapped_column(String(10))  # added | removed | changed
+    change: Mapped[str] = mapped_column(String(10))  # db.vocabulary.Change
     plan_key: Mapped[str] = mapped_column(String(200))
     plan_number: Mapped[str | None] = mapped_column(String(20))
     facility: Mapped[str] = mapped_column(Text)
@@ -163,11 +153,6 @@ class Site(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
-CRAWL_RUNNING = "running"
-CRAWL_OK = "ok"
-CRAWL_FAILED = "failed"
-
-
 class SiteCrawl(Base):
     """One crawl of one site within a run; a site crawled again in the same run replaces its rows."""
 
@@ -177,7 +162,7 @@ class SiteCrawl(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20), default=CRAWL_RUNNING)
+    status: Mapped[str] = mapped_column(String(20), default=CrawlStatus.RUNNING)
     started_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
     pages_fetched: Mapped[int] = mapped_column(default=0)
@@ -252,21 +237,16 @@ class IdentityFact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"), index=True)
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # name | corporation | branch | address | phone | plan_number
+    kind: Mapped[str] = mapped_column(String(20))  # db.vocabulary.FactKind
     value: Mapped[str] = mapped_column(Text)
     value_raw: Mapped[str] = mapped_column(Text)
     branch: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(30))  # jsonld | og | title | footer | table | text | seed | opendata
+    source: Mapped[str] = mapped_column(String(30))  # db.vocabulary.NameSource
     url: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
 
 
 # --- linking ----------------------------------------------------------------------------------
-
-LINK_MATCH = "match"
-LINK_REVIEW = "review"
-LINK_NO_MATCH = "no_match"
-
 
 class Link(Base):
     """The matcher's decision for one site (or one branch of it) against one registry snapshot."""
@@ -296,7 +276,7 @@ class Judgement(Base):
     site_seed_url: Mapped[str] = mapped_column(Text)
     facility: Mapped[str] = mapped_column(Text)
     prefecture: Mapped[str | None] = mapped_column(String(10))
-    verdict: Mapped[str] = mapped_column(String(10))  # confirm | reject
+    verdict: Mapped[str] = mapped_column(String(10))  # db.vocabulary.JudgementVerdict
     note: Mapped[str | None] = mapped_column(Text)
     who: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=now)

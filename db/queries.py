@@ -8,13 +8,14 @@ import socket
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import SNAPSHOT_GOOD, RegistrySnapshot, Run
+from db.models import RegistrySnapshot, Run
+from db.vocabulary import SnapshotStatus
 
 
 def latest_good_snapshot(session: Session) -> RegistrySnapshot | None:
     """The newest registry snapshot that passed its guard: the one every match uses."""
     return session.scalars(
-        select(RegistrySnapshot).where(RegistrySnapshot.status == SNAPSHOT_GOOD).order_by(RegistrySnapshot.id.desc())
+        select(RegistrySnapshot).where(RegistrySnapshot.status == SnapshotStatus.GOOD).order_by(RegistrySnapshot.id.desc())
     ).first()
 
 

@@ -16,16 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.clock import now
-from db.models import RUN_COMPLETE, RUN_FAILED, RUN_INTERRUPTED, RUN_RUNNING, Run
+from db.models import Run
+from db.vocabulary import RunKind, RunStatus
 
 INTERRUPTED = "process ended without finishing"
 
 
-def start(session: Session, kind: str, args: dict[str, Any], *, snapshot_id: int | None = None) -> Run:
+def start(session: Session, kind: RunKind, args: dict[str, Any], *, snapshot_id: int | None = None) -> Run:
     """A new running run of `kind` owned by this process (its pid and host go with `args`)."""
     run = Run(
         kind=kind,
-        status=RUN_RUNNING,
+        status=RunStatus.RUNNING,
         pid=os.getpid(),
         args={**args, "host": socket.gethostname()},
         registry_snapshot_id=snapshot_id,
@@ -38,7 +39,7 @@ def start(session: Session, kind: str, args: dict[str, Any], *, snapshot_id: int
 def resume(session: Session, run_id: int) -> Run:
     """An interrupted run taken over by this process: running again, with the resumption in its errors."""
     run = session.get_one(Run, run_id)
-    run.status = RUN_RUNNING
+    run.status = RunStatus.RUNNING
     run.pid = os.getpid()
     run.finished_at = None
     run.errors = [*run.errors, {"step": "resume", "error": "resumed after interruption"}]
@@ -61,7 +62,7 @@ def complete(
 ) -> None:
     """The run finished: complete, with its last counts, the problems it lived with and its report folder."""
     run = session.get_one(Run, run_id)
-    run.status = RUN_COMPLETE
+    run.status = RunStatus.COMPLETE
     run.finished_at = now()
     run.counts = {**run.counts, **(counts or {})}
     run.errors = [*run.errors, *(errors or [])]
@@ -71,7 +72,7 @@ def complete(
 def fail(session: Session, run_id: int, step_name: str, error: str) -> None:
     """The run stopped at `step_name` because of `error`."""
     run = session.get_one(Run, run_id)
-    run.status = RUN_FAILED
+    run.status = RunStatus.FAILED
     run.finished_at = now()
     run.errors = [*run.errors, {"step": step_name, "error": error}]
 
@@ -79,14 +80,14 @@ def fail(session: Session, run_id: int, step_name: str, error: str) -> None:
 def interrupt(session: Session, run_id: int) -> None:
     """The run's process ended without finishing it: interrupted at the step it had reached."""
     run = session.get_one(Run, run_id)
-    run.status = RUN_INTERRUPTED
+    run.status = RunStatus.INTERRUPTED
     run.finished_at = run.finished_at or now()
     run.errors = [*run.errors, {"step": run.counts.get("step", "?"), "error": INTERRUPTED}]
 
 
 def interrupt_stale(session: Session, alive: Callable[[Run], bool]) -> list[Run]:
     """Interrupt the runs left `running` whose process `alive` says has ended; returns them."""
-    stale = [run for run in session.scalars(select(Run).where(Run.status == RUN_RUNNING)) if not alive(run)]
+    stale = [run for run in session.scalars(select(Run).where(Run.status == RunStatus.RUNNING)) if not alive(run)]
     for run in stale:
         interrupt(session, run.id)
     return stale

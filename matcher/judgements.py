@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from db.clock import now
 from db.models import Judgement, RegistryFacility, Site
+from db.vocabulary import JudgementVerdict
 from jp import prefectures
 from jp.text import compact
 
-VERDICTS = ("confirm", "reject")
+VERDICTS = tuple(JudgementVerdict)
 
 
 class JudgementError(ValueError):

@@ -16,18 +16,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.models import IdentityFact, Judgement, Link, RegistryFacility, RegistryPlan, Site, SiteCrawl
+from db.vocabulary import Decision, FactKind, JudgementVerdict, NameSource, Verdict
 from jp.text import compact
 from matcher.candidates import CandidateIndex
 from matcher.features import Facility, Query
 from matcher.judgements import active_judgements, applies_to
 from matcher.names import split_name
 from matcher.query import make_facility, make_query
-from matcher.score import ACCEPTED, Decision, Scored, decide, score_pair
+from matcher.score import Outcome, Scored, decide, score_pair
 
-# Which name fact to show first: structured data names the clinic more reliably than a title.
-SOURCE_ORDER = ("jsonld", "og", "seed", "opendata", "title", "alt", "footer", "table", "text")
 # Where the site names itself; footers, tables and body text may also name sister clinics.
-OWN_SOURCES = ("jsonld", "og", "seed", "opendata", "title", "alt")
+OWN_SOURCES = frozenset(
+    {NameSource.JSONLD, NameSource.OG, NameSource.SEED, NameSource.OPENDATA, NameSource.TITLE, NameSource.ALT}
+)
 
 
 @dataclass
@@ -144,14 +145,14 @@ def _judgements_by_site(session: Session) -> dict[str, list[Judgement]]:
 
 
 def _values(
-    facts: list[IdentityFact], kind: str, branch: str | None = None, any_branch: bool = False,
-    sources: tuple[str, ...] | None = None,
+    facts: list[IdentityFact], kind: FactKind, branch: str | None = None, any_branch: bool = False,
+    sources: frozenset[NameSource] | None = None,
 ) -> list[str]:
     chosen = [
         f for f in facts
         if f.kind == kind and (any_branch or f.branch == branch) and (sources is None or f.source in sources)
     ]
-    chosen.sort(key=lambda f: SOURCE_ORDER.index(f.source) if f.source in SOURCE_ORDER else len(SOURCE_ORDER))
+    chosen.sort(key=lambda f: NameSource.rank(f.source))
     return list(dict.fromkeys(f.value for f in chosen if f.value))
 
 
@@ -162,23 +163,23 @@ def _names(facts: list[IdentityFact], site: Site, branch: str | None, whole: boo
     def ours(name: str) -> bool:
         return whole or split_name(name).branch in (None, label)
 
-    own = [n for n in _values(facts, "name", branch, any_branch=True, sources=OWN_SOURCES) if ours(n)]
+    own = [n for n in _values(facts, FactKind.NAME, branch, any_branch=True, sources=OWN_SOURCES) if ours(n)]
     own += [site.seed_name] if site.seed_name else []
-    secondary = [n for n in _values(facts, "name", branch, any_branch=True) if n not in own and ours(n)]
+    secondary = [n for n in _values(facts, FactKind.NAME, branch, any_branch=True) if n not in own and ours(n)]
     return own, secondary
 
 
 def site_jobs(crawl: SiteCrawl, facts: list[IdentityFact]) -> list[_Job]:
     """The clinic-wide query and one query per branch the facts name."""
     site: Site = crawl.site
-    corporations = _values(facts, "corporation", any_branch=True)
-    branches = list(dict.fromkeys([*(f.branch for f in facts if f.branch), *_values(facts, "branch", any_branch=True)]))
+    corporations = _values(facts, FactKind.CORPORATION, any_branch=True)
+    branches = list(dict.fromkeys([*(f.branch for f in facts if f.branch), *_values(facts, FactKind.BRANCH, any_branch=True)]))
     own, secondary = _names(facts, site, None, whole=True)
     whole = make_query(
         own,
-        addresses=_values(facts, "address", any_branch=True),
-        phones=_values(facts, "phone", any_branch=True),
-        plan_numbers=_values(facts, "plan_number", any_branch=True),
+        addresses=_values(facts, FactKind.ADDRESS, any_branch=True),
+        phones=_values(facts, FactKind.PHONE, any_branch=True),
+        plan_numbers=_values(facts, FactKind.PLAN_NUMBER, any_branch=True),
         corporations=corporations,
         opendata_name=site.opendata_name,
         opendata_address=site.opendata_address,
@@ -190,9 +191,9 @@ def site_jobs(crawl: SiteCrawl, facts: list[IdentityFact]) -> list[_Job]:
         own, secondary = _names(facts, site, branch, whole=False)
         query = make_query(
             [*own, *(f"{name} {branch}" for name in own if split_name(name).branch is None)],
-            addresses=_values(facts, "address", branch),
-            phones=_values(facts, "phone", branch),
-            plan_numbers=_values(facts, "plan_number", branch),
+            addresses=_values(facts, FactKind.ADDRESS, branch),
+            phones=_values(facts, FactKind.PHONE, branch),
+            plan_numbers=_values(facts, FactKind.PLAN_NUMBER, branch),
             corporations=corporations,
             branch=branch,
             secondary_names=secondary,
@@ -212,7 +213,7 @@ def _with_branch_places(query: Query, branches: list[str]) -> Query:
 
 
 def _shown(names: list[str], facts: list[IdentityFact], branch: str | None, whole: bool, site: Site) -> dict[str, Any]:
-    addresses = _values(facts, "address", branch, any_branch=whole)
+    addresses = _values(facts, FactKind.ADDRESS, branch, any_branch=whole)
     if whole and site.opendata_address:
         addresses.append(site.opendata_address)
     shown_names = names + ([site.opendata_name] if whole and site.opendata_name else [])
@@ -220,20 +221,20 @@ def _shown(names: list[str], facts: list[IdentityFact], branch: str | None, whol
         "name": (f"{shown_names[0]} {branch}" if branch else shown_names[0]) if shown_names else None,
         "names": shown_names,
         "address": addresses[0] if addresses else None,
-        "phones": _values(facts, "phone", branch, any_branch=whole),
-        "plan_numbers": _values(facts, "plan_number", branch, any_branch=whole),
+        "phones": _values(facts, FactKind.PHONE, branch, any_branch=whole),
+        "plan_numbers": _values(facts, FactKind.PLAN_NUMBER, branch, any_branch=whole),
         "branch": branch,
     }
 
 
 def _decide_with_judgements(
     job: _Job, found: list[Facility], index: CandidateIndex, judgements: list[Judgement]
-) -> tuple[Decision, dict[str, Any] | None]:
+) -> tuple[Outcome, dict[str, Any] | None]:
     """Score the candidates, drop rejected facilities, force confirmed ones, then decide."""
     applied: dict[str, list[dict[str, Any]]] = {"confirmed": [], "rejected": []}
     candidates = list(found)
     present = {facility.id for facility in candidates}
-    for confirm in (j for j in judgements if j.verdict == "confirm"):
+    for confirm in (j for j in judgements if j.verdict == JudgementVerdict.CONFIRM):
         for facility in index.facilities:
             if facility.id not in present and applies_to(confirm, facility.name, facility.prefecture):
                 candidates.append(facility)
@@ -242,18 +243,18 @@ def _decide_with_judgements(
     for facility in candidates:
         judgement = next((j for j in judgements if applies_to(j, facility.name, facility.prefecture)), None)
         result = score_pair(job.query, facility)
-        if judgement is not None and judgement.verdict == "reject":
+        if judgement is not None and judgement.verdict == JudgementVerdict.REJECT:
             applied["rejected"].append(_judgement_json(judgement, facility))
             continue
         if judgement is not None and _confirm_applies(job, result):
             note = f": {judgement.note}" if judgement.note else ""
-            result.verdict, result.why, result.score = ACCEPTED, f"confirmed by {judgement.who}{note}", 1.0
+            result.verdict, result.why, result.score = Verdict.ACCEPTED, f"confirmed by {judgement.who}{note}", 1.0
             applied["confirmed"].append(_judgement_json(judgement, facility))
         scored.append(result)
     decision = decide(scored)
-    if applied["confirmed"] and decision.decision != "match":  # an analyst's confirm outranks a close runner-up
+    if applied["confirmed"] and decision.decision != Decision.MATCH:  # an analyst's confirm outranks a close runner-up
         ids = [item["facility_id"] for item in applied["confirmed"]]
-        decision = replace(decision, decision="match", facility_ids=ids, reason=f"confirmed by an analyst: {decision.reason}")
+        decision = replace(decision, decision=Decision.MATCH, facility_ids=ids, reason=f"confirmed by an analyst: {decision.reason}")
     return decision, (applied if applied["confirmed"] or applied["rejected"] else None)
 
 
@@ -276,7 +277,7 @@ def _judgement_json(judgement: Judgement, facility: Facility) -> dict[str, Any]:
     }
 
 
-def explanation(shown: dict[str, Any], decision: Decision, judgement: dict[str, Any] | None) -> dict[str, Any]:
+def explanation(shown: dict[str, Any], decision: Outcome, judgement: dict[str, Any] | None) -> dict[str, Any]:
     """The Link explanation JSON of DEVELOPERS.md."""
     return {
         "decision": decision.decision,

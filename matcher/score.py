@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from db.vocabulary import Decision, Verdict
 from matcher.features import BRAND_AGREES, FEATURES, Facility, Pair, Query, street_match
 
 _FEATURES = [(function, weight, " ".join((function.__doc__ or "").split())) for function, weight in FEATURES]
@@ -19,9 +20,6 @@ _FEATURES = [(function, weight, " ".join((function.__doc__ or "").split())) for 
 BRAND_CLOSE = 0.6  # enough, with a cited plan number of the facility, to accept
 CLOSE_RUNNER_UP = 0.05  # a review candidate this close to the best match makes the link a review
 
-ACCEPTED = "accepted"
-REVIEW = "review"
-REJECTED = "rejected"
 
 
 @dataclass
@@ -31,7 +29,7 @@ class Scored:
     facility: Facility
     values: dict[str, float | None]
     score: float
-    verdict: str
+    verdict: Verdict
     why: str
 
     def value(self, name: str) -> float | None:
@@ -83,17 +81,17 @@ def score_pair(query: Query, facility: Facility) -> Scored:
     return Scored(facility, values, score, verdict, why)
 
 
-def verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
+def verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[Verdict, str]:
     """accepted / review / rejected for one candidate, and one sentence saying why."""
     cited = values["plan_number_cited"] == 1.0
     verdict, why = _verdict_of(pair, values)
-    if verdict == ACCEPTED and not cited and not pair.own_name_agrees:
+    if verdict == Verdict.ACCEPTED and not cited and not pair.own_name_agrees:
         own = pair.query.own_names[0].raw
-        return REVIEW, f"{why}, but only through a name in the footer or text; the site calls itself {own}"
+        return Verdict.REVIEW, f"{why}, but only through a name in the footer or text; the site calls itself {own}"
     return verdict, why
 
 
-def _verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
+def _verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[Verdict, str]:
     brand = values["brand_similarity"] or 0.0
     street = values["street_agreement"]
     municipality = values["municipality_agreement"]
@@ -103,26 +101,26 @@ def _verdict_of(pair: Pair, values: dict[str, float | None]) -> tuple[str, str]:
     conflict = _conflict(pair, values)
     if conflict:
         if cited:
-            return REVIEW, f"{conflict}, but the site cites this facility's plan number"
-        return REJECTED, conflict
+            return Verdict.REVIEW, f"{conflict}, but the site cites this facility's plan number"
+        return Verdict.REJECTED, conflict
     if street == -0.5 and not cited:
-        return REVIEW, "same name in the same 丁目 but at another block: moved, or another clinic?"
+        return Verdict.REVIEW, "same name in the same 丁目 but at another block: moved, or another clinic?"
     if brand >= BRAND_AGREES and (corroborated or cited):
         evidence = "the address" if street is not None and street >= 0.6 else "a phone, open-data or plan number"
-        return ACCEPTED, f"same brand (similarity {brand:.2f}) and {evidence} agrees"
+        return Verdict.ACCEPTED, f"same brand (similarity {brand:.2f}) and {evidence} agrees"
     if values["full_name_equal"] == 1.0 and municipality is not None and municipality >= 0.5:
-        return ACCEPTED, "same full name in the same municipality"
+        return Verdict.ACCEPTED, "same full name in the same municipality"
     if cited and brand >= BRAND_CLOSE:
-        return ACCEPTED, f"the site cites this facility's plan number and the names are close ({brand:.2f})"
+        return Verdict.ACCEPTED, f"the site cites this facility's plan number and the names are close ({brand:.2f})"
     if street == 1.0 and (values["phone_equality"] == 1.0 or _same_floor(pair)):
-        return REVIEW, "same address and floor but the names disagree: renamed clinic?"
+        return Verdict.REVIEW, "same address and floor but the names disagree: renamed clinic?"
     if cited:
-        return REVIEW, "the site cites this facility's plan number but the names disagree"
+        return Verdict.REVIEW, "the site cites this facility's plan number but the names disagree"
     if brand >= BRAND_AGREES and street is None and municipality is not None and municipality >= 0.5:
-        return REVIEW, "same brand in the same municipality, but the street address cannot be compared"
+        return Verdict.REVIEW, "same brand in the same municipality, but the street address cannot be compared"
     if brand >= BRAND_AGREES and municipality is None:
-        return REVIEW, "same brand, but the site gives no address to confirm it"
-    return REJECTED, _rejection(brand, street, municipality)
+        return Verdict.REVIEW, "same brand, but the site gives no address to confirm it"
+    return Verdict.REJECTED, _rejection(brand, street, municipality)
 
 
 def _conflict(pair: Pair, values: dict[str, float | None]) -> str | None:
@@ -157,10 +155,10 @@ def _rejection(brand: float, street: float | None, municipality: float | None) -
 
 
 @dataclass
-class Decision:
+class Outcome:
     """The outcome for one query: decision, facilities, best score, margin, reason and candidates."""
 
-    decision: str  # match | review | no_match
+    decision: Decision
     facility_ids: list[int]
     score: float
     margin: float | None
@@ -168,7 +166,7 @@ class Decision:
     candidates: list[Scored]
 
 
-def decide(candidates: list[Scored]) -> Decision:
+def decide(candidates: list[Scored]) -> Outcome:
     """match / review / no_match from the scored candidates, with the margin to the runner-up.
 
     Every accepted candidate is the same clinic (each is corroborated by the site's own address,
@@ -176,8 +174,8 @@ def decide(candidates: list[Scored]) -> Decision:
     scoring within CLOSE_RUNNER_UP of the best match makes the whole decision a review.
     """
     ranked = sorted(candidates, key=lambda scored: -scored.score)
-    accepted = [scored for scored in ranked if scored.verdict == ACCEPTED]
-    review = [scored for scored in ranked if scored.verdict == REVIEW]
+    accepted = [scored for scored in ranked if scored.verdict == Verdict.ACCEPTED]
+    review = [scored for scored in ranked if scored.verdict == Verdict.REVIEW]
     chosen = accepted or review
     others = [scored for scored in ranked if scored not in chosen]
     best = chosen[0].score if chosen else (ranked[0].score if ranked else 0.0)
@@ -190,17 +188,17 @@ def decide(candidates: list[Scored]) -> Decision:
         ]
         if close:
             reason = f"{accepted[0].facility.name} matches, but {close[0].facility.name} is almost as close"
-            return Decision("review", _ids(accepted + close), best, margin, reason, ranked)
+            return Outcome(Decision.REVIEW, _ids(accepted + close), best, margin, reason, ranked)
         names = "; ".join(dict.fromkeys(scored.facility.name for scored in accepted))
         reason = f"matched {names}: {accepted[0].why}"
-        return Decision("match", _ids(accepted), best, margin, reason, ranked)
+        return Outcome(Decision.MATCH, _ids(accepted), best, margin, reason, ranked)
     if review:
-        return Decision("review", _ids(review), best, margin, f"needs review: {review[0].why}", ranked)
+        return Outcome(Decision.REVIEW, _ids(review), best, margin, f"needs review: {review[0].why}", ranked)
     if ranked:
         reason = f"no candidate is this clinic; closest {ranked[0].facility.name}: {ranked[0].why}"
     else:
         reason = "no registry facility has a similar name or the same address"
-    return Decision("no_match", [], best, margin, reason, ranked)
+    return Outcome(Decision.NO_MATCH, [], best, margin, reason, ranked)
 
 
 def _same_place_as(candidate: Scored, accepted: list[Scored]) -> bool:

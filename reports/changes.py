@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from db.models import RUN_COMPLETE, Finding, RegistryChange, RegistrySnapshot, Run
-from reports import status as st
+from db.models import Finding, RegistryChange, RegistrySnapshot, Run
+from db.vocabulary import Change, RunKind, RunStatus, Status
 from reports.findings import iso
 
 # Registry snapshots walked back at most when the previous run used a much older snapshot.
@@ -42,10 +42,10 @@ class Changes:
 def finding_items(clinic: dict[str, Any]) -> set[tuple[str, str | None]]:
     """The findings a clinic object carries: ("unfiled", None), ("not_covered", modality), (flag, None)."""
     items: set[tuple[str, str | None]] = set()
-    if clinic.get("status") == st.UNFILED:
-        items.add((st.UNFILED, None))
-    if clinic.get("status") == st.NOT_COVERED:
-        items.update((st.NOT_COVERED, modality) for modality in clinic.get("uncovered", []))
+    if clinic.get("status") == Status.UNFILED:
+        items.add((Status.UNFILED, None))
+    if clinic.get("status") == Status.NOT_COVERED:
+        items.update((Status.NOT_COVERED, modality) for modality in clinic.get("uncovered", []))
     items.update((flag, None) for flag in clinic.get("flags", []))
     return items
 
@@ -54,7 +54,7 @@ def previous_run(session: Session, run_id: int) -> Run | None:
     has_findings = exists().where(Finding.run_id == Run.id)
     query = (
         select(Run)
-        .where(Run.id < run_id, Run.kind == "run", Run.status == RUN_COMPLETE, has_findings)
+        .where(Run.id < run_id, Run.kind == RunKind.RUN, Run.status == RunStatus.COMPLETE, has_findings)
         .order_by(Run.id.desc())
     )
     return session.scalars(query).first()
@@ -90,7 +90,7 @@ def diff_findings(
         before_status = before.get("status") if before else None
         for item in sorted(finding_items(clinic) - before_items, key=str):
             new.append(_entry(clinic, item, before_status))
-        if before is None or clinic.get("status") == st.ERROR:
+        if before is None or clinic.get("status") == Status.ERROR:
             continue
         for item in sorted(before_items - finding_items(clinic), key=str):
             resolved.append(_entry(clinic, item, before_status))
@@ -147,9 +147,9 @@ def net_changes(changes: list[RegistryChange]) -> list[tuple[str, RegistryChange
     kept = []
     for key, change in last.items():
         kinds = (first[key].change, change.change)
-        if set(kinds) == {"added", "removed"}:
+        if set(kinds) == {Change.ADDED, Change.REMOVED}:
             continue
-        kept.append(("added" if kinds[0] == "added" else change.change, change))
+        kept.append((Change.ADDED if kinds[0] == Change.ADDED else change.change, change))
     return kept
 
 
@@ -167,6 +167,6 @@ def changes_since_previous(session: Session, run_id: int) -> Changes:
     plan_changes = registry_changes(
         session, run.registry_snapshot_id, before.registry_snapshot_id if before else None
     )
-    changes.plans_added = [_plan_entry(row) for kind, row in plan_changes if kind == "added"]
-    changes.plans_withdrawn = [_plan_entry(row) for kind, row in plan_changes if kind == "removed"]
+    changes.plans_added = [_plan_entry(row) for kind, row in plan_changes if kind == Change.ADDED]
+    changes.plans_withdrawn = [_plan_entry(row) for kind, row in plan_changes if kind == Change.REMOVED]
     return changes

@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    CRAWL_OK,
     Claim,
     Finding,
     IdentityFact,
@@ -32,12 +31,12 @@ from db.models import (
     SiteCrawl,
     SiteFlag,
 )
+from db.vocabulary import CrawlStatus, Decision, FactKind, Flag, NameSource, Status, Verdict
 from jp import plan_numbers, prefectures
 from reports import status as st
 
 # Quotes kept per (modality, branch): enough to show the claim, few enough for a 10,000-clinic report.
 EVIDENCE_PER_MODALITY = 5
-NAME_SOURCES = ("jsonld", "og", "table", "footer", "title", "text", "alt", "seed", "opendata")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -158,7 +157,7 @@ def load_facts(
         select(Page.id, Page.site_crawl_id, Page.fetched_at)
         .join(SiteCrawl, SiteCrawl.id == Page.site_crawl_id)
         .join(IdentityFact, IdentityFact.page_id == Page.id)
-        .where(crawl_filter, IdentityFact.kind == "plan_number")
+        .where(crawl_filter, IdentityFact.kind == FactKind.PLAN_NUMBER)
     )
     for page_id, site_crawl_id, fetched_at in page_times:
         facts[site_crawl_id].page_times[page_id] = fetched_at
@@ -170,10 +169,8 @@ def load_facts(
 
 def clinic_name(facts: SiteFacts) -> str:
     """The clinic's own name as the site gives it (best source first), else the seed's or open data's."""
-    names = [fact for fact in facts.identity if fact.kind == "name" and fact.branch is None and fact.value]
-    names.sort(
-        key=lambda fact: NAME_SOURCES.index(fact.source) if fact.source in NAME_SOURCES else len(NAME_SOURCES)
-    )
+    names = [fact for fact in facts.identity if fact.kind == FactKind.NAME and fact.branch is None and fact.value]
+    names.sort(key=lambda fact: NameSource.rank(fact.source))
     if names:
         return names[0].value
     return facts.site.seed_name or facts.site.opendata_name or facts.site.host
@@ -181,8 +178,8 @@ def clinic_name(facts: SiteFacts) -> str:
 
 def clinic_prefecture(facts: SiteFacts, registry: RegistryView, matched_ids: Iterable[int]) -> str | None:
     """From the site's own address, else open data's, else the matched registry facility's."""
-    addresses = [fact.value for fact in facts.identity if fact.kind == "address" and fact.branch is None]
-    addresses += [fact.value for fact in facts.identity if fact.kind == "address" and fact.branch is not None]
+    addresses = [fact.value for fact in facts.identity if fact.kind == FactKind.ADDRESS and fact.branch is None]
+    addresses += [fact.value for fact in facts.identity if fact.kind == FactKind.ADDRESS and fact.branch is not None]
     for address in [*addresses, facts.site.opendata_address]:
         found = prefectures.of_address(address)
         if found:
@@ -206,7 +203,7 @@ def _latest_links(links: list[Link]) -> tuple[Link | None, dict[str, Link]]:
 
 
 def matched_ids(link: Link | None) -> list[int]:
-    if link is None or link.decision != st.MATCH:
+    if link is None or link.decision != Decision.MATCH:
         return []
     return [int(facility_id) for facility_id in link.facility_ids or ()]
 
@@ -215,11 +212,11 @@ def possible_ids(link: Link) -> set[int]:
     """Facilities a link says the site is or may be: matched ones and those left for review."""
     ids = (
         {int(facility_id) for facility_id in link.facility_ids or ()}
-        if link.decision != st.NO_MATCH
+        if link.decision != Decision.NO_MATCH
         else set()
     )
     for candidate in (link.explanation or {}).get("candidates", []):
-        if candidate.get("verdict") in ("accepted", "review") and candidate.get("facility_id") is not None:
+        if candidate.get("verdict") in (Verdict.ACCEPTED, Verdict.REVIEW) and candidate.get("facility_id") is not None:
             ids.add(int(candidate["facility_id"]))
     return ids
 
@@ -280,7 +277,7 @@ def match_objects(link: Link | None, registry: RegistryView) -> list[dict[str, A
                 "explanation": {
                     "reason": explanation.get("reason", ""),
                     "why": candidate.get("why", ""),
-                    "verdict": candidate.get("verdict", "accepted"),
+                    "verdict": candidate.get("verdict", Verdict.ACCEPTED),
                     "features": candidate.get("features", []),
                 },
             }
@@ -345,12 +342,12 @@ def flag_evidence(facts: SiteFacts, registry: RegistryView, own_ids: set[int]) -
     evidence: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
     for row in facts.flags:
-        if row.flag in st.FLAGS and (row.flag, row.url, row.quote) not in seen:
+        if row.flag in tuple(Flag) and (row.flag, row.url, row.quote) not in seen:
             seen.add((row.flag, row.url, row.quote))
             evidence.append(
                 {"flag": row.flag, "url": row.url, "quote": row.quote, "fetched_at": iso(row.fetched_at)}
             )
-    cited = [fact for fact in facts.identity if fact.kind == "plan_number"]
+    cited = [fact for fact in facts.identity if fact.kind == FactKind.PLAN_NUMBER]
     for found in st.plan_number_flags([fact.value for fact in cited], registry.numbers, own_ids):
         source = next(fact for fact in cited if plan_numbers.normalise(fact.value) == found.plan_number)
         holders = [registry.facilities[i] for i in found.facility_ids if i in registry.facilities]
@@ -452,7 +449,7 @@ def build_clinic(facts: SiteFacts, registry: RegistryView) -> dict[str, Any]:
         own_required, context.clinic_decision, context.plans, other_decisions=context.branch_decisions
     )
     branches = branch_objects(facts, registry, context)
-    readable = facts.crawl.status == CRAWL_OK
+    readable = facts.crawl.status == CrawlStatus.OK
     if readable:
         status = st.most_serious([own.status, *(branch["status"] for branch in branches)])
         reason = own.reason if status == own.status else f"a branch's status is {status}"
@@ -460,7 +457,7 @@ def build_clinic(facts: SiteFacts, registry: RegistryView) -> dict[str, Any]:
         own_ids = {i for link in facts.links for i in possible_ids(link)}
         flags_evidence = flag_evidence(facts, registry, own_ids)
     else:
-        status, reason = st.ERROR, "the site could not be read, so nothing is concluded about it"
+        status, reason = Status.ERROR, "the site could not be read, so nothing is concluded about it"
         uncovered, flags_evidence = [], []
     evidence, omitted = evidence_objects(facts.claims)
     links = [context.clinic_link, *context.branch_links.values()]
@@ -472,11 +469,11 @@ def build_clinic(facts: SiteFacts, registry: RegistryView) -> dict[str, Any]:
         "prefecture": clinic_prefecture(facts, registry, context.matched),
         "status": status,
         "reason": reason,
-        "clinic_status": own.status if readable else st.ERROR,
+        "clinic_status": own.status if readable else Status.ERROR,
         "requires_filing": _modalities(facts.claims, True),
         "cell_free": _modalities(facts.claims, False),
         "uncovered": uncovered,
-        "flags": [flag for flag in st.FLAGS if any(item["flag"] == flag for item in flags_evidence)],
+        "flags": [flag for flag in tuple(Flag) if any(item["flag"] == flag for item in flags_evidence)],
         "flag_evidence": flags_evidence,
         "link": link_summary(context.clinic_link),
         "matches": unique_matches(match for link in links for match in match_objects(link, registry)),

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader
 
-from reports import status as st
+from db.vocabulary import Flag, Status
 from reports.labels import flag_label, modality_label, status_label
 from reports.report_data import ReportData
 
@@ -65,7 +65,7 @@ def chart_bars(counts: dict[str, int]) -> list[dict[str, Any]]:
             "count": counts.get(status, 0),
             "width": round(CHART_WIDTH * counts.get(status, 0) / largest),
         }
-        for status in st.STATUSES
+        for status in tuple(Status)
     ]
 
 
@@ -105,8 +105,8 @@ def render(data: ReportData) -> str:
         bars=chart_bars(data.run["counts"]),
         chart_width=CHART_WIDTH,
         options=filter_options(data.clinics),
-        statuses=st.STATUSES,
-        flags=st.FLAGS,
+        statuses=tuple(Status),
+        flags=tuple(Flag),
         unknown_prefecture=UNKNOWN_PREFECTURE,
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.clock import now
 from db.models import Finding, RegistrySnapshot, Run
+from db.vocabulary import Flag, Status
 from reports import status as st
 from reports.changes import Changes, changes_since_previous
 from reports.findings import iso
@@ -54,8 +55,8 @@ def run_object(run: Run, snapshot: RegistrySnapshot | None, clinics: list[dict[s
         "generated_at": iso(now()),
         "registry_snapshot": snapshot_object(snapshot),
         "clinic_count": len(clinics),
-        "counts": {status: by_status.get(status, 0) for status in st.STATUSES},
-        "flag_counts": {flag: by_flag.get(flag, 0) for flag in st.FLAGS},
+        "counts": {status: by_status.get(status, 0) for status in tuple(Status)},
+        "flag_counts": {flag: by_flag.get(flag, 0) for flag in tuple(Flag)},
     }
 
 

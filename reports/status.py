@@ -14,31 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from db.vocabulary import Decision, Flag, Status
 from jp import plan_numbers
 
-UNFILED = "unfiled"
-NOT_COVERED = "not_covered"
-REVIEW = "review"
-FILED = "filed"
-NONE = "none"
-ERROR = "error"
-
 # Most serious first; a clinic's overall status is the most serious of its own and its branches'.
-SEVERITY = (UNFILED, NOT_COVERED, REVIEW, FILED, NONE)
-STATUSES = (*SEVERITY, ERROR)
+SEVERITY = (Status.UNFILED, Status.NOT_COVERED, Status.REVIEW, Status.FILED, Status.NONE)
 
 # Modalities whose filings must be class I (donor, cord-blood, iPS/ES cells).
 CLASS_ONE_MODALITIES = frozenset({"stem_cell_allogeneic"})
-
-FLAG_CELL_FREE = "cell_free_as_regenerative"
-FLAG_APPROVAL = "approval_claim"
-FLAG_PLAN_NOT_IN_REGISTRY = "plan_number_not_in_registry"
-FLAG_PLAN_OTHER_FACILITY = "plan_number_other_facility"
-FLAGS = (FLAG_CELL_FREE, FLAG_APPROVAL, FLAG_PLAN_NOT_IN_REGISTRY, FLAG_PLAN_OTHER_FACILITY)
-
-MATCH = "match"
-REVIEW_DECISION = "review"
-NO_MATCH = "no_match"
 
 
 @dataclass(frozen=True)
@@ -80,14 +63,14 @@ def coverage_verdict(required: Iterable[str], plans: Iterable[PlanCover]) -> Ver
     if missing and any(not plan.modalities for plan in plans):
         # A plan whose treatment name the taxonomy does not know may be the missing one: not an accusation.
         return Verdict(
-            REVIEW,
+            Status.REVIEW,
             missing,
             "no plan is known to cover " + ", ".join(missing)
             + ", but a plan's treatment name was not recognised; a person must read it",
         )
     if missing:
-        return Verdict(NOT_COVERED, missing, "no plan of the linked facility covers " + ", ".join(missing))
-    return Verdict(FILED, (), "every advertised treatment that needs a filing is covered by a filed plan")
+        return Verdict(Status.NOT_COVERED, missing, "no plan of the linked facility covers " + ", ".join(missing))
+    return Verdict(Status.FILED, (), "every advertised treatment that needs a filing is covered by a filed plan")
 
 
 def link_verdict(
@@ -106,23 +89,23 @@ def link_verdict(
     """
     required = list(required)
     if not required:
-        return Verdict(NONE, (), "nothing advertised needs a filing")
-    if decision == REVIEW_DECISION:
-        return Verdict(REVIEW, (), "the registry link is ambiguous; a person must decide")
+        return Verdict(Status.NONE, (), "nothing advertised needs a filing")
+    if decision == Decision.REVIEW:
+        return Verdict(Status.REVIEW, (), "the registry link is ambiguous; a person must decide")
     plans = list(matched_plans)
-    if decision == MATCH or plans:
+    if decision == Decision.MATCH or plans:
         return coverage_verdict(required, plans)
-    if REVIEW_DECISION in set(other_decisions):
-        return Verdict(REVIEW, (), "a branch's registry link is ambiguous; a person must decide")
-    if decision == NO_MATCH:
-        return Verdict(UNFILED, tuple(dict.fromkeys(required)), "no registry facility is this clinic")
-    return Verdict(REVIEW, (), "no registry link was recorded for this site; a person must decide")
+    if Decision.REVIEW in set(other_decisions):
+        return Verdict(Status.REVIEW, (), "a branch's registry link is ambiguous; a person must decide")
+    if decision == Decision.NO_MATCH:
+        return Verdict(Status.UNFILED, tuple(dict.fromkeys(required)), "no registry facility is this clinic")
+    return Verdict(Status.REVIEW, (), "no registry link was recorded for this site; a person must decide")
 
 
 def most_serious(statuses: Iterable[str]) -> str:
     """The most serious status (unfiled > not_covered > review > filed > none); `none` when empty."""
     ranked = [status for status in statuses if status in SEVERITY]
-    return min(ranked, key=SEVERITY.index) if ranked else NONE
+    return min(ranked, key=SEVERITY.index) if ranked else Status.NONE
 
 
 @dataclass(frozen=True)
@@ -150,19 +133,20 @@ def plan_number_flags(
         if not number:
             continue
         if number not in registry_numbers:
-            flags.append(PlanNumberFlag(FLAG_PLAN_NOT_IN_REGISTRY, number))
+            flags.append(PlanNumberFlag(Flag.PLAN_NUMBER_NOT_IN_REGISTRY, number))
             continue
         holders = tuple(sorted(set(registry_numbers[number])))
         if holders and not own.intersection(holders):
-            flags.append(PlanNumberFlag(FLAG_PLAN_OTHER_FACILITY, number, holders))
+            flags.append(PlanNumberFlag(Flag.PLAN_NUMBER_OTHER_FACILITY, number, holders))
     return flags
 
 
 def report_rank(status: str, flags: Iterable[str]) -> int:
     """Report order: unfiled, not_covered, review, then any clinic with flags, then filed, none, error."""
-    order = {UNFILED: 0, NOT_COVERED: 1, REVIEW: 2}
+    order: dict[str, int] = {Status.UNFILED: 0, Status.NOT_COVERED: 1, Status.REVIEW: 2}
     if status in order:
         return order[status]
     if list(flags):
         return 3
-    return {FILED: 4, NONE: 5}.get(status, 6)
+    later: dict[str, int] = {Status.FILED: 4, Status.NONE: 5}
+    return later.get(status, 6)

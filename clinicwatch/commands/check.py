@@ -29,15 +29,16 @@ from crawler.seeds import Seed, UnusableUrl, clean_website
 from db import runs
 from db.models import Finding
 from db.session import Database
+from db.vocabulary import RunKind, Status
 from matcher.search import search_registry
 
 VERDICTS = {
-    "unfiled": "UNFILED: advertises a treatment that needs a filing, and no registry facility is this clinic",
-    "not_covered": "NOT COVERED: in the registry, but an advertised treatment is covered by none of its plans",
-    "filed": "FILED: every advertised treatment that needs a filing is covered by a filed plan",
-    "review": "REVIEW: the registry link is ambiguous; a person must decide",
-    "none": "NONE: nothing advertised needs a filing",
-    "error": "ERROR: the site could not be read; nothing is concluded",
+    Status.UNFILED: "UNFILED: advertises a treatment that needs a filing, and no registry facility is this clinic",
+    Status.NOT_COVERED: "NOT COVERED: in the registry, but an advertised treatment is covered by none of its plans",
+    Status.FILED: "FILED: every advertised treatment that needs a filing is covered by a filed plan",
+    Status.REVIEW: "REVIEW: the registry link is ambiguous; a person must decide",
+    Status.NONE: "NONE: nothing advertised needs a filing",
+    Status.ERROR: "ERROR: the site could not be read; nothing is concluded",
 }
 
 
@@ -75,7 +76,7 @@ def _check_url(database: Database, snapshot_id: int, args: argparse.Namespace) -
     except UnusableUrl as exc:
         raise UserError(f"{args.url!r} is not a website address: {exc}") from exc
     factory = database.sessions
-    run = start_run(factory, "check", {"url": url}, snapshot_id=snapshot_id)
+    run = start_run(factory, RunKind.CHECK, {"url": url}, snapshot_id=snapshot_id)
     try:
         run_steps(
             database, run, [Seed(url=url, name=None)], args.registry_url,

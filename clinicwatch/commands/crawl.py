@@ -18,8 +18,9 @@ from crawler.runner import CrawlFailed
 from crawler.seeds import SeedFileError, read_seeds
 from crawler.sites_job import CrawlSummary, crawl_sites
 from db import runs
-from db.models import RUN_COMPLETE, RUN_RUNNING, Run
+from db.models import Run
 from db.session import Database
+from db.vocabulary import RunKind, RunStatus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -71,7 +72,7 @@ def handle(args: argparse.Namespace) -> int:
     database = open_db(args)
     shared = {"redis": args.redis} if args.redis else {}
     run_args = {"seeds": str(args.seeds.resolve()), **crawl_settings(args), **shared}
-    run = start_run(database.sessions, "crawl", run_args)
+    run = start_run(database.sessions, RunKind.CRAWL, run_args)
     announce = (lambda: _announce(run.id, args.redis, database)) if args.redis else None
     try:
         summary = crawl_sites(
@@ -117,12 +118,12 @@ def _join(args: argparse.Namespace) -> int:
     database = open_db(args)
     with database.sessions() as session:
         run = session.get(Run, args.join)
-    if run is None or run.kind != "crawl" or "redis" not in run.args:
+    if run is None or run.kind != RunKind.CRAWL or "redis" not in run.args:
         raise UserError(f"--join {args.join}: no shared crawl run {args.join} in {database.shown_url}")
-    if run.status == RUN_COMPLETE:
+    if run.status == RunStatus.COMPLETE:
         print(f"crawl run {run.id} is already complete; nothing to do")
         return 0
-    if run.status != RUN_RUNNING:
+    if run.status != RunStatus.RUNNING:
         raise UserError(f"--join {run.id}: the run is {run.status}; start a new one")
     # The Scrapy settings the first worker stored (upper case, beside "seeds", "host", "redis").
     settings = {key: value for key, value in run.args.items() if key.isupper()}

@@ -10,6 +10,7 @@ from clinicwatch.commands.common import add_db_argument, open_db
 from clinicwatch.errors import UserError, user_errors
 from db.queries import latest_good_snapshot
 from db.session import transaction
+from db.vocabulary import JudgementVerdict
 from matcher.judgements import (
     JudgementError,
     active_judgements,
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "site's candidates; both stay until undone. Who: $CLINICWATCH_USER, else the OS user.",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    for verdict, text in (("confirm", "this facility is this site's clinic"), ("reject", "it is not")):
+    for verdict, text in ((JudgementVerdict.CONFIRM, "this facility is this site's clinic"), (JudgementVerdict.REJECT, "it is not")):
         judged = actions.add_parser(verdict, help=text, description=f"Record that {text}.")
         judged.add_argument("site", metavar="SITE", help="the site's seed URL or host")
         judged.add_argument("facility", metavar="FACILITY", help="the facility name as filed in the registry")

@@ -22,6 +22,7 @@ from crawler.registry_job import (
 )
 from crawler.registry_job import snapshot_summary as read_summary
 from db.session import database_url
+from db.vocabulary import Change
 
 CLASS_NAMES = {1: "第一種", 2: "第二種", 3: "第三種"}
 CHANGES_SHOWN = 5
@@ -95,15 +96,13 @@ def print_summary(summary: SnapshotSummary, out: IO[str] | None = None) -> None:
     if summary.previous_id is None:
         print("first good snapshot: no changes to report", file=out)
         return
-    counts = ", ".join(
-        f"{len(summary.changes.get(kind, []))} {kind}" for kind in ("added", "removed", "changed")
-    )
+    counts = ", ".join(f"{len(summary.changes.get(kind, []))} {kind}" for kind in Change)
     print(f"changes since snapshot {summary.previous_id}: {counts}", file=out)
-    for kind in ("added", "removed", "changed"):
+    for kind in Change:
         changes = summary.changes.get(kind, [])
         for change in changes[:CHANGES_SHOWN]:
             detail = ""
-            if kind == "changed":
+            if kind == Change.CHANGED:
                 detail = (
                     " (" + "; ".join(f"{k}: {old} -> {new}" for k, (old, new) in change.detail.items()) + ")"
                 )

@@ -12,6 +12,7 @@ from clinicwatch.commands.common import add_db_argument, open_db
 from clinicwatch.errors import UserError, user_errors
 from db.models import Finding, Run, SiteCrawl
 from db.queries import latest_good_snapshot
+from db.vocabulary import RunKind
 from reports import write_report
 from reports.findings import compute_findings
 
@@ -32,7 +33,7 @@ def latest_run_with_findings(session: Session) -> Run | None:
     """The newest weekly `run` with findings; a one-clinic `check` only when there is no such run."""
     with_findings = select(Run).where(exists().where(Finding.run_id == Run.id)).order_by(Run.id.desc())
     return (
-        session.scalars(with_findings.where(Run.kind == "run")).first()
+        session.scalars(with_findings.where(Run.kind == RunKind.RUN)).first()
         or session.scalars(with_findings).first()
     )
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from crawler.taxonomy import modality
+from db.vocabulary import FactKind, Flag, NameSource
 
 
 class PageTooComplex(Exception):
@@ -44,16 +45,16 @@ class ClaimFact:
 
 @dataclass(frozen=True)
 class FlagFact:
-    flag: str  # cell_free_as_regenerative | approval_claim
+    flag: Flag
     quote: str
 
 
 @dataclass(frozen=True)
 class IdentityFactData:
-    kind: str  # name | corporation | branch | address | phone | plan_number
+    kind: FactKind
     value: str  # cleaned (phone digits only, address NFKC, plan number upper-case)
     value_raw: str
-    source: str  # jsonld | og | title | footer | table | text | alt
+    source: NameSource
     quote: str
     branch: str | None = None  # the branch (e.g. 梅田院) the fact belongs to, None for the clinic
 
@@ -99,8 +100,8 @@ def extract_page(html: str, url: str, *, budget_seconds: float | None = None) ->
             )
         )
     for flag, quote in [
-        (flags.CELL_FREE_AS_REGENERATIVE, flags.cell_free_as_regenerative(found)),
-        (flags.APPROVAL_CLAIM, flags.approval_claim(page)),
+        (Flag.CELL_FREE_AS_REGENERATIVE, flags.cell_free_as_regenerative(found)),
+        (Flag.APPROVAL_CLAIM, flags.approval_claim(page)),
     ]:
         if quote:
             result.flags.append(FlagFact(flag, quote))

@@ -7,9 +7,6 @@ from crawler.extract.claims import Candidate
 from crawler.extract.visible import SENTENCE_END, VisiblePage
 from crawler.taxonomy import fold, modality
 
-CELL_FREE_AS_REGENERATIVE = "cell_free_as_regenerative"
-APPROVAL_CLAIM = "approval_claim"
-
 
 def cell_free_as_regenerative(found: list[Candidate]) -> str | None:
     """The best quote presenting a cell-free modality as 再生医療, where no filed-type treatment shares it.

@@ -18,6 +18,7 @@ from typing import Any
 from crawler.extract import IdentityFactData as Fact
 from crawler.extract.visible import Segment, VisiblePage
 from crawler.taxonomy import fold
+from db.vocabulary import FactKind, NameSource
 from jp import phones as jp_phones
 from jp import plan_numbers as jp_plan_numbers
 from jp import postal_codes, prefectures
@@ -213,19 +214,19 @@ def _title_name(title: str) -> str | None:
     return None
 
 
-def _name_and_corporation(text: str, source: str, quote: str, branch: str | None) -> list[Fact]:
+def _name_and_corporation(text: str, source: NameSource, quote: str, branch: str | None) -> list[Fact]:
     """A name line such as 「医療法人社団奏樹会 横濱ヴィータクリニック」 as a corporation and a name fact."""
     folded = _clean(text)
     facts: list[Fact] = []
     corp = corporation(folded)
     if corp:
-        facts.append(Fact("corporation", corp[0], corp[1], source, quote))
+        facts.append(Fact(FactKind.CORPORATION, corp[0], corp[1], source, quote))
         folded = _clean(folded[: corp[2]] + " " + folded[corp[3] :])
         folded = _clean(
             EMPTIED_BRACKETS.sub(" ", folded)
         )  # 「(開設者:医療法人…)」 once the corporation is out
     if folded and looks_like_clinic(folded):
-        facts.append(Fact("name", folded, text.strip(), source, quote, branch_name(folded) or branch))
+        facts.append(Fact(FactKind.NAME, folded, text.strip(), source, quote, branch_name(folded) or branch))
     return facts
 
 
@@ -245,21 +246,21 @@ def _jsonld_address(value: object) -> str:
 def _jsonld_item_facts(item: dict[str, Any]) -> list[Fact]:
     facts: list[Fact] = []
     for name in _texts(item.get("name"))[:1]:
-        facts += _name_and_corporation(name, "jsonld", _quote(name), None)
+        facts += _name_and_corporation(name, NameSource.JSONLD, _quote(name), None)
     parents = item.get("parentOrganization")
     for parent in parents if isinstance(parents, list) else [parents]:
         for name in _texts(parent.get("name") if isinstance(parent, dict) else None)[:1]:
             facts += [
                 f
-                for f in _name_and_corporation(name, "jsonld", _quote(name), None)
-                if f.kind == "corporation"
+                for f in _name_and_corporation(name, NameSource.JSONLD, _quote(name), None)
+                if f.kind == FactKind.CORPORATION
             ]
     written = _jsonld_address(item.get("address"))
-    facts += [Fact("address", value, written, "jsonld", _quote(written)) for value, _ in addresses(written)]
+    facts += [Fact(FactKind.ADDRESS, value, written, NameSource.JSONLD, _quote(written)) for value, _ in addresses(written)]
     for telephone in _texts(item.get("telephone")):
         digits = jp_phones.normalise(telephone)
         if digits:
-            facts.append(Fact("phone", digits, telephone, "jsonld", _quote(telephone)))
+            facts.append(Fact(FactKind.PHONE, digits, telephone, NameSource.JSONLD, _quote(telephone)))
     return facts
 
 
@@ -276,13 +277,13 @@ def _meta_facts(page: VisiblePage) -> list[Fact]:
     facts: list[Fact] = []
     site_name = page.meta.get("og:site_name", "")
     if site_name:
-        facts += _name_and_corporation(site_name, "og", _quote(site_name), None)
+        facts += _name_and_corporation(site_name, NameSource.OG, _quote(site_name), None)
     title_name = _title_name(page.title)
     if title_name:
-        facts += _name_and_corporation(title_name, "title", _quote(page.title), None)
+        facts += _name_and_corporation(title_name, NameSource.TITLE, _quote(page.title), None)
     for alt, region in page.image_alts:
         if region in ("header", "main") and len(alt) <= SHORT_LINE and looks_like_clinic(alt):
-            facts += _name_and_corporation(alt, "alt", _quote(alt), None)
+            facts += _name_and_corporation(alt, NameSource.ALT, _quote(alt), None)
             break
     return facts
 
@@ -305,11 +306,11 @@ def _table_facts(page: VisiblePage, branch_at: dict[int, str | None]) -> list[Fa
         branch = branch_at.get(id(segment))
         quote = _quote(f"{label} {value}")
         if _label("name").search(label):
-            facts += _name_and_corporation(value, "table", quote, branch)
+            facts += _name_and_corporation(value, NameSource.TABLE, quote, branch)
         elif _label("corporation").search(label):
             corp = corporation(_clean(value), in_table=True)
             if corp:
-                facts.append(Fact("corporation", corp[0], corp[1], "table", quote))
+                facts.append(Fact(FactKind.CORPORATION, corp[0], corp[1], NameSource.TABLE, quote))
     return facts
 
 
@@ -326,7 +327,7 @@ def _footer_facts(page: VisiblePage) -> list[Fact]:
                 or _about_elsewhere(line)
             ):
                 continue
-            facts += _name_and_corporation(stripped, "footer", _quote(line), branch_name(stripped))
+            facts += _name_and_corporation(stripped, NameSource.FOOTER, _quote(line), branch_name(stripped))
     return facts
 
 
@@ -335,10 +336,10 @@ def _about_elsewhere(line: str) -> bool:
     return re.search(_vocabulary()["other_institutions"]["line"], fold(line)) is not None
 
 
-def _source_of(segment: Segment) -> str:
+def _source_of(segment: Segment) -> NameSource:
     if segment.region == "footer":
-        return "footer"
-    return "table" if segment.tag in ("td", "dd", "th", "dt") else "text"
+        return NameSource.FOOTER
+    return NameSource.TABLE if segment.tag in ("td", "dd", "th", "dt") else NameSource.TEXT
 
 
 def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fact], dict[int, str | None]]:
@@ -363,16 +364,16 @@ def _located_facts(page: VisiblePage, page_branch: str | None) -> tuple[list[Fac
             source, quote = _source_of(segment), _quote(line)
             corp = corporation(folded) if not _about_elsewhere(folded) else None
             if corp:
-                facts.append(Fact("corporation", corp[0], corp[1], source, quote))
+                facts.append(Fact(FactKind.CORPORATION, corp[0], corp[1], source, quote))
             if not re.search(r"\d", folded):
                 continue  # addresses, phones and plan numbers all have digits
-            facts += [Fact("address", v, raw, source, quote, current) for v, raw in addresses(line)]
+            facts += [Fact(FactKind.ADDRESS, v, raw, source, quote, current) for v, raw in addresses(line)]
             if not fax_cell:
-                facts += [Fact("phone", v, raw, source, quote, current) for v, raw in phones(line)]
+                facts += [Fact(FactKind.PHONE, v, raw, source, quote, current) for v, raw in phones(line)]
             # A plan number belongs to a branch only on its page or beside its name, never by mere order.
             plan_branch = page_branch or branch_name(folded)
             facts += [
-                Fact("plan_number", v, raw, source, quote, plan_branch) for v, raw in plan_numbers(line)
+                Fact(FactKind.PLAN_NUMBER, v, raw, source, quote, plan_branch) for v, raw in plan_numbers(line)
             ]
     return facts, branch_at
 
@@ -387,8 +388,8 @@ def _branch_facts(located: list[Fact]) -> list[Fact]:
     """A branch fact for each ○○院 that has an address or phone of its own on the page."""
     seen: dict[str, Fact] = {}
     for fact in located:
-        if fact.branch and fact.kind in ("address", "phone") and fact.branch not in seen:
-            seen[fact.branch] = Fact("branch", fact.branch, fact.branch, fact.source, fact.quote, fact.branch)
+        if fact.branch and fact.kind in (FactKind.ADDRESS, FactKind.PHONE) and fact.branch not in seen:
+            seen[fact.branch] = Fact(FactKind.BRANCH, fact.branch, fact.branch, fact.source, fact.quote, fact.branch)
     return list(seen.values())
 
 
@@ -397,9 +398,8 @@ def _tel_link_facts(page: VisiblePage) -> list[Fact]:
     for number, region in page.tel_links:
         digits = jp_phones.normalise(number)
         if digits:
-            facts.append(
-                Fact("phone", digits, number, "footer" if region == "footer" else "text", _quote(number))
-            )
+            source = NameSource.FOOTER if region == "footer" else NameSource.TEXT
+            facts.append(Fact(FactKind.PHONE, digits, number, source, _quote(number)))
     return facts
 
 

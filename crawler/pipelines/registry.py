@@ -25,16 +25,10 @@ from crawler.registry_job import DEFAULT_MAX_DROP
 from crawler.registry_parse import RegistryRow, collapse_spaces
 from crawler.runner import FAILED_STAT
 from db.clock import now
-from db.models import (
-    SNAPSHOT_FAILED,
-    SNAPSHOT_GOOD,
-    RegistryChange,
-    RegistryFacility,
-    RegistryPlan,
-    RegistrySnapshot,
-)
+from db.models import RegistryChange, RegistryFacility, RegistryPlan, RegistrySnapshot
 from db.queries import latest_good_snapshot
 from db.session import Database, DatabaseError, transaction
+from db.vocabulary import Change, SnapshotStatus
 
 CHANGE_FIELDS = ("facility", "prefecture", "address", "treatment", "accepted_on")
 MAX_PROBLEMS_SHOWN = 5
@@ -178,16 +172,16 @@ def _changes(
         before = old.get(key)
         if before is None:
             changes.append(
-                change("added", plan, {"prefecture": plan["prefecture"], "address": plan["address"]})
+                change(Change.ADDED, plan, {"prefecture": plan["prefecture"], "address": plan["address"]})
             )
             continue
         differs = {name: [before[name], plan[name]] for name in CHANGE_FIELDS if before[name] != plan[name]}
         if differs:
-            changes.append(change("changed", plan, differs))
+            changes.append(change(Change.CHANGED, plan, differs))
     for key, gone in old.items():
         if key not in new:
             changes.append(
-                change("removed", gone, {"prefecture": gone["prefecture"], "address": gone["address"]})
+                change(Change.REMOVED, gone, {"prefecture": gone["prefecture"], "address": gone["address"]})
             )
     return changes
 
@@ -211,7 +205,7 @@ def store_snapshot(
         snapshot.previous_id = previous.id if previous else None
         snapshot.finished_at = now()
         if problems:
-            snapshot.status = SNAPSHOT_FAILED
+            snapshot.status = SnapshotStatus.FAILED
             snapshot.error = _failure_message(problems, previous)
             return snapshot.error
         rows = crawl_order(rows)
@@ -225,7 +219,7 @@ def store_snapshot(
         changes = _changes(session, snapshot_id, previous, plans) if previous is not None else []
         if changes:
             session.execute(insert(RegistryChange), changes)
-        snapshot.status = SNAPSHOT_GOOD
+        snapshot.status = SnapshotStatus.GOOD
         return None
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from crawler.site_items import PageItem, SiteResultItem, SiteTask
 from db.clock import now
-from db.models import CRAWL_FAILED, CRAWL_OK, Claim, IdentityFact, Page, Site, SiteCrawl, SiteFlag
+from db.models import Claim, IdentityFact, Page, Site, SiteCrawl, SiteFlag
 from db.session import make_engine
+from db.vocabulary import CrawlStatus
 
 
 def pending_sites(db_url: str, run_id: int) -> list[SiteTask]:
@@ -30,7 +31,7 @@ def pending_sites(db_url: str, run_id: int) -> list[SiteTask]:
             rows = session.execute(
                 select(SiteCrawl.id, Site.url)
                 .join(Site, Site.id == SiteCrawl.site_id)
-                .where(SiteCrawl.run_id == run_id, SiteCrawl.status != CRAWL_OK)
+                .where(SiteCrawl.run_id == run_id, SiteCrawl.status != CrawlStatus.OK)
                 .order_by(SiteCrawl.id)
             ).all()
     finally:
@@ -76,7 +77,7 @@ def _fact_rows(item: PageItem, page: Page) -> list[Any]:
 
 def progress_line(result: SiteResultItem) -> str:
     """`[12/200] ok      http://… 14 pages` or `[13/200] failed  http://… timeout on /`."""
-    status = CRAWL_OK if result.ok else CRAWL_FAILED
+    status = CrawlStatus.OK if result.ok else CrawlStatus.FAILED
     detail = f"{result.pages} pages" if result.ok else (result.errors[0] if result.errors else "no page")
     return f"[{result.position}/{result.total}] {status:<7} {result.seed_url} {detail}"
 
@@ -121,7 +122,7 @@ class SitesPipeline:
             crawl = session.get(SiteCrawl, result.site_crawl_id)
             if crawl is None:
                 return
-            crawl.status = CRAWL_OK if result.ok else CRAWL_FAILED
+            crawl.status = CrawlStatus.OK if result.ok else CrawlStatus.FAILED
             crawl.finished_at = now()
             crawl.pages_fetched = result.pages
             crawl.errors = list(result.errors)

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from clinicwatch.cli import main
 from clinicwatch.sitefarm import SiteFarm
-from db.models import RUN_COMPLETE, Run
+from db.models import Run
 from db.session import open_database
+from db.vocabulary import RunStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 CRAWLER_TESTS = ROOT / "tests" / "crawler"
@@ -90,7 +91,7 @@ def test_crawl_prints_sites_failures_and_seed_problems(
     assert "HTTP 500 on /broken/" in printed.out
     with open_database(db_url)() as session:
         run = session.scalars(select(Run)).one()
-    assert (run.kind, run.status, run.counts["sites_ok"]) == ("crawl", RUN_COMPLETE, 1)
+    assert (run.kind, run.status, run.counts["sites_ok"]) == ("crawl", RunStatus.COMPLETE, 1)
     assert run.args["USER_AGENT"].startswith("clinicwatch-test")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clinicwatch.cli import main
-from db.models import SNAPSHOT_GOOD, RegistryFacility, RegistrySnapshot, Site
+from db.models import RegistryFacility, RegistrySnapshot, Site
 from db.session import Database, transaction
+from db.vocabulary import SnapshotStatus
 
 SEED = "http://www.serena-clinic.example/"
 
@@ -17,7 +18,7 @@ def db(db_url: str) -> str:
     factory = database.sessions
     with transaction(factory) as session:
         session.add(Site(seed_url=SEED, url=SEED, host="www.serena-clinic.example"))
-        snapshot = RegistrySnapshot(base_url="http://saiseiiryo.mhlw.go.jp/", status=SNAPSHOT_GOOD)
+        snapshot = RegistrySnapshot(base_url="http://saiseiiryo.mhlw.go.jp/", status=SnapshotStatus.GOOD)
         session.add(snapshot)
         session.flush()
         for prefecture in ("大阪府", "京都府"):

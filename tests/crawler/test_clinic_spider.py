@@ -29,8 +29,9 @@ from clinicwatch.sitefarm import SiteFarm
 from crawler.seeds import Seed
 from crawler.sites_job import CrawlSummary, crawl_sites
 from crawler.spiders.clinics import failure_reason
-from db.models import CRAWL_FAILED, CRAWL_OK, CRAWL_RUNNING, Claim, IdentityFact, Page, Run, Site, SiteCrawl
+from db.models import Claim, IdentityFact, Page, Run, Site, SiteCrawl
 from db.session import Database, transaction
+from db.vocabulary import CrawlStatus
 
 SITES = Path(__file__).parent / "sites"
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,7 +151,7 @@ def test_extraction_failure_is_the_pages_error_not_the_crawls(crawled: dict[str,
     assert (
         about.error == "extraction failed: RuntimeError: cannot parse http://eucjp-clinic.example/about.html"
     )
-    assert crawled["crawls"]["http://eucjp-clinic.example/"].status == CRAWL_OK
+    assert crawled["crawls"]["http://eucjp-clinic.example/"].status == CrawlStatus.OK
 
 
 def test_claims_keep_page_url_time_and_the_page_text(crawled: dict[str, Any]) -> None:
@@ -175,7 +176,7 @@ def test_robots_txt_is_obeyed_and_recorded(crawled: dict[str, Any]) -> None:
     pages = _pages_of(crawled, "www.robots-clinic.example")
     assert sorted(pages) == ["/", "/treatment.html"]
     crawl = crawled["crawls"]["http://www.robots-clinic.example/"]
-    assert crawl.status == CRAWL_OK
+    assert crawl.status == CrawlStatus.OK
     assert crawl.errors == ["robots.txt forbids /private/staff.html"]
 
 
@@ -215,7 +216,7 @@ def test_server_errors_on_inner_pages_leave_the_site_ok(crawled: dict[str, Any])
     assert (pages["/broken/"].status, pages["/broken/"].error) == (500, "HTTP 500")
     assert pages["/missing.html"].status == 404
     crawl = crawled["crawls"]["http://www.error-clinic.example/"]
-    assert (crawl.status, crawl.pages_fetched) == (CRAWL_OK, 2)
+    assert (crawl.status, crawl.pages_fetched) == (CrawlStatus.OK, 2)
     gallery_size = (SITES / "www.error-clinic.example" / "gallery.html").stat().st_size
     assert sorted(crawl.errors) == [
         "HTTP 404 on /missing.html",
@@ -227,7 +228,7 @@ def test_server_errors_on_inner_pages_leave_the_site_ok(crawled: dict[str, Any])
 
 def test_failed_top_page_fails_the_site(crawled: dict[str, Any]) -> None:
     crawl = crawled["crawls"]["http://www.down-clinic.example/"]
-    assert (crawl.status, crawl.errors, crawl.pages_fetched) == (CRAWL_FAILED, ["HTTP 503 on /"], 0)
+    assert (crawl.status, crawl.errors, crawl.pages_fetched) == (CrawlStatus.FAILED, ["HTTP 503 on /"], 0)
     assert crawl.finished_at is not None
 
 
@@ -243,12 +244,12 @@ def test_rerun_of_a_run_skips_ok_sites_and_replaces_unfinished_ones(farm_env: No
         )
         killed = session.scalar(select(SiteCrawl).join(Site).where(Site.seed_url == seeds[1].url))
         assert killed is not None
-        killed.status = CRAWL_RUNNING  # as if the crawl was killed while on this site
+        killed.status = CrawlStatus.RUNNING  # as if the crawl was killed while on this site
     second = crawl_sites(db_url, run_id, seeds, settings=FAST)
     with factory() as session:
         urls = list(session.scalars(select(Page.url)))
         assert kept_ids <= set(session.scalars(select(Page.id)))
-        assert session.scalar(select(SiteCrawl.status).where(SiteCrawl.id == killed.id)) == CRAWL_OK
+        assert session.scalar(select(SiteCrawl.status).where(SiteCrawl.id == killed.id)) == CrawlStatus.OK
         seed_facts = session.scalars(select(IdentityFact.value).where(IdentityFact.page_id.is_(None))).all()
     assert len(urls) == len(set(urls)) == first.pages == second.pages == 7
     assert seed_facts == ["渋谷ひふ科クリニック"]

@@ -29,18 +29,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinicwatch.pipeline import mark_interrupted
 from clinicwatch.sitefarm import SiteFarm
 from crawler.distributed import DistributedError, clear_run, connect, live_workers, run_prefix
-from db.models import (
-    RUN_COMPLETE,
-    RUN_INTERRUPTED,
-    RUN_RUNNING,
-    Claim,
-    IdentityFact,
-    Page,
-    Run,
-    Site,
-    SiteCrawl,
-)
+from db.models import Claim, IdentityFact, Page, Run, Site, SiteCrawl
 from db.session import Database
+from db.vocabulary import RunStatus
 
 REDIS_URL = os.environ.get("CLINICWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -244,7 +235,7 @@ def test_two_workers_crawl_every_page_once_and_store_what_one_worker_stores(
     try:
         with factory() as session:
             runs = session.scalars(select(Run).order_by(Run.id)).all()
-            assert [(run.kind, run.status) for run in runs] == [("crawl", RUN_COMPLETE)] * 2
+            assert [(run.kind, run.status) for run in runs] == [("crawl", RunStatus.COMPLETE)] * 2
             assert [run.counts["pages"] for run in runs] == [SITE_COUNT * 5] * 2
             single, shared = _stored(session, runs[1].id), _stored(session, run_id)
     finally:
@@ -274,4 +265,4 @@ def test_a_shared_run_is_interrupted_only_when_no_worker_of_it_is_alive(
     with session_factory.begin() as session:
         assert [run.id for run in mark_interrupted(session)] == [run_ids[1]]
     with session_factory() as session:
-        assert [session.get_one(Run, run_id).status for run_id in run_ids] == [RUN_RUNNING, RUN_INTERRUPTED]
+        assert [session.get_one(Run, run_id).status for run_id in run_ids] == [RunStatus.RUNNING, RunStatus.INTERRUPTED]

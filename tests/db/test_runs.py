@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import runs
 from db.clock import frozen, now
 from db.models import Run
+from db.vocabulary import RunKind
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -21,7 +22,7 @@ def _run(factory: sessionmaker[Session], run_id: int) -> Run:
 
 def test_a_run_starts_running_owned_by_this_process(session_factory: sessionmaker[Session]) -> None:
     with frozen(MONDAY), session_factory.begin() as session:
-        run_id = runs.start(session, "crawl", {"seeds": "seeds.csv"}).id
+        run_id = runs.start(session, RunKind.CRAWL, {"seeds": "seeds.csv"}).id
     run = _run(session_factory, run_id)
     assert (run.kind, run.status, run.pid, run.args["seeds"]) == (
         "crawl",
@@ -35,7 +36,7 @@ def test_a_run_starts_running_owned_by_this_process(session_factory: sessionmake
 
 def test_steps_add_counts_and_completion_keeps_them(session_factory: sessionmaker[Session]) -> None:
     with session_factory.begin() as session:
-        run_id = runs.start(session, "run", {}).id
+        run_id = runs.start(session, RunKind.RUN, {}).id
     with session_factory.begin() as session:
         runs.step(session, run_id, "crawl")
     with session_factory.begin() as session:
@@ -53,7 +54,7 @@ def test_steps_add_counts_and_completion_keeps_them(session_factory: sessionmake
 
 def test_a_failure_names_its_step_after_earlier_errors(session_factory: sessionmaker[Session]) -> None:
     with session_factory.begin() as session:
-        run_id = runs.start(session, "run", {}).id
+        run_id = runs.start(session, RunKind.RUN, {}).id
         runs.interrupt(session, run_id)
         runs.resume(session, run_id)
         runs.fail(session, run_id, "link", "no snapshot")
@@ -68,7 +69,7 @@ def test_a_failure_names_its_step_after_earlier_errors(session_factory: sessionm
 
 def test_only_runs_whose_process_ended_are_interrupted(session_factory: sessionmaker[Session]) -> None:
     with session_factory.begin() as session:
-        alive, dead = runs.start(session, "crawl", {}), runs.start(session, "crawl", {})
+        alive, dead = runs.start(session, RunKind.CRAWL, {}), runs.start(session, RunKind.CRAWL, {})
         runs.step(session, dead.id, "crawl")
         stale = runs.interrupt_stale(session, lambda run: run.id == alive.id)
         assert [run.id for run in stale] == [dead.id]

@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from clinicwatch.sitefarm import SiteFarm
-from db.models import CRAWL_OK, CRAWL_RUNNING, RUN_COMPLETE, RUN_RUNNING, Claim, Finding, Page, Run, SiteCrawl
+from db.models import Claim, Finding, Page, Run, SiteCrawl
 from db.session import Database
+from db.vocabulary import CrawlStatus, RunStatus
 from tests.crawler.registry_site import BASE_URL, build_registry_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,8 +113,8 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, targ
         assert not (out / "report.html").exists()
         with factory() as session:
             killed = session.scalars(select(Run).where(Run.kind == "run")).one()
-            assert killed.status == RUN_RUNNING
-            unfinished = session.scalar(select(func.count()).where(SiteCrawl.status == CRAWL_RUNNING))
+            assert killed.status == RunStatus.RUNNING
+            unfinished = session.scalar(select(func.count()).where(SiteCrawl.status == CrawlStatus.RUNNING))
             assert unfinished, "killed midway: some sites were still being crawled"
 
         listed = subprocess.run(_cli("runs", "--db", db_url), env=env, cwd=tmp_path,
@@ -134,7 +135,7 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, targ
     assert len(findings["clinics"]) == SITES
     with factory() as session:
         runs = session.scalars(select(Run).where(Run.kind == "run")).all()
-        assert [(run.id, run.status) for run in runs] == [(killed.id, RUN_COMPLETE)]
+        assert [(run.id, run.status) for run in runs] == [(killed.id, RunStatus.COMPLETE)]
         steps = [error["step"] for error in runs[0].errors]
         assert steps == ["crawl", "resume"]  # the record says it was interrupted, then resumed
         crawls = session.execute(
@@ -143,7 +144,7 @@ def test_killed_run_resumes_without_duplicates(db_url: str, tmp_path: Path, targ
             .group_by(SiteCrawl.site_id)
         ).all()
         assert len(crawls) == SITES and {count for _, count in crawls} == {1}
-        assert {status for (status,) in session.execute(select(SiteCrawl.status))} == {CRAWL_OK}
+        assert {status for (status,) in session.execute(select(SiteCrawl.status))} == {CrawlStatus.OK}
         page_keys = session.execute(select(Page.site_crawl_id, Page.url)).all()
         assert len(page_keys) == len(set(page_keys)) == SITES * 3
         claim_keys = session.execute(select(Claim.page_id, Claim.modality, Claim.term, Claim.quote)).all()

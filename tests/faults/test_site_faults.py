@@ -18,8 +18,9 @@ from sqlalchemy import select
 from clinicwatch.sitefarm import SiteFarm
 from crawler.seeds import Seed
 from crawler.sites_job import crawl_sites
-from db.models import CRAWL_FAILED, CRAWL_OK, Claim, Page, Run, SiteCrawl
+from db.models import Claim, Page, Run, SiteCrawl
 from db.session import Database
+from db.vocabulary import CrawlStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 TEN_MB = 10 * 1024 * 1024
@@ -145,23 +146,23 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, streaming_url: str) -> Ite
 
 def test_ten_megabyte_inner_page_is_skipped_and_recorded(crawled: dict[str, Any]) -> None:
     status, errors, fetched = crawled["crawls"]["http://www.huge-gallery.example/"]
-    assert (status, fetched) == (CRAWL_OK, 2)
+    assert (status, fetched) == (CrawlStatus.OK, 2)
     assert errors == [f"larger than the size cap ({TEN_MB} bytes) on /gallery.html"]
     assert "http://www.huge-gallery.example/gallery.html" not in crawled["pages"]
 
 
 def test_ten_megabyte_top_page_fails_the_site(crawled: dict[str, Any]) -> None:
     status, errors, fetched = crawled["crawls"]["http://www.huge-top.example/"]
-    assert (status, errors, fetched) == (CRAWL_FAILED, [f"larger than the size cap ({TEN_MB} bytes) on /"], 0)
+    assert (status, errors, fetched) == (CrawlStatus.FAILED, [f"larger than the size cap ({TEN_MB} bytes) on /"], 0)
 
 
 def test_streamed_body_without_length_is_cut_at_the_cap(crawled: dict[str, Any]) -> None:
     status, errors, fetched = crawled["crawls"][crawled["streaming"]]
-    assert (status, errors, fetched) == (CRAWL_FAILED, ["larger than the size cap on /"], 0)
+    assert (status, errors, fetched) == (CrawlStatus.FAILED, ["larger than the size cap on /"], 0)
 
 
 def test_invalid_shift_jis_bytes_keep_the_rest_of_the_page(crawled: dict[str, Any]) -> None:
-    assert crawled["crawls"]["http://www.badbytes-sjis.example/"] == (CRAWL_OK, [], 1)
+    assert crawled["crawls"]["http://www.badbytes-sjis.example/"] == (CrawlStatus.OK, [], 1)
     page = crawled["pages"]["http://www.badbytes-sjis.example/"]
     assert page.encoding == "cp932"  # the declared charset, not a guess that garbles the rest
     assert page.title is not None and page.title.startswith("恵比寿ひふ科")
@@ -172,7 +173,7 @@ def test_invalid_shift_jis_bytes_keep_the_rest_of_the_page(crawled: dict[str, An
 
 
 def test_a_cut_utf8_character_costs_only_itself(crawled: dict[str, Any]) -> None:
-    assert crawled["crawls"]["http://www.badbytes-utf8.example/"] == (CRAWL_OK, [], 1)
+    assert crawled["crawls"]["http://www.badbytes-utf8.example/"] == (CrawlStatus.OK, [], 1)
     page = crawled["pages"]["http://www.badbytes-utf8.example/"]
     assert (page.encoding, page.title) == ("utf-8", "梅田PRPクリニック")
     assert "幹細胞培養上清液です" in (page.text or "")

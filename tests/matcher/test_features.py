@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.vocabulary import Verdict
 from matcher.features import (
     FEATURES,
     Pair,
@@ -17,7 +18,7 @@ from matcher.features import (
     street_agreement,
 )
 from matcher.query import make_facility, make_query
-from matcher.score import ACCEPTED, REJECTED, REVIEW, decide, score_pair
+from matcher.score import decide, score_pair
 
 GINZA = make_facility(1, "医療法人社団光風会　みらいクリニック 銀座院", "東京都", "中央区銀座三丁目2番1号 銀座ビル5階",
                       ["PB3240001"], ["03-1234-5678"])
@@ -97,13 +98,13 @@ def test_verdicts() -> None:
     def verdict(name: str, address: str = "", **extra) -> str:  # type: ignore[no-untyped-def]
         return score_pair(make_query([name], [address] if address else [], **extra), GINZA).verdict
 
-    assert verdict("みらいクリニック", "東京都中央区銀座3-2-1 5F") == ACCEPTED
-    assert verdict("みらいクリニック 新宿院", "東京都中央区銀座3-2-1") == REJECTED  # branch conflict vetoes
-    assert verdict("みらいクリニック", "東京都新宿区新宿3-2-1") == REJECTED
-    assert verdict("ひかりクリニック", "東京都中央区銀座3-2-1 5F") == REVIEW  # renamed at the same address and floor
-    assert verdict("ひかりクリニック", "東京都中央区銀座3-2-1 6F") == REJECTED  # another clinic in the building
-    assert verdict("みらいクリニック") == REVIEW  # a name alone never matches
-    assert verdict("みらい美容クリニック", plan_numbers=["PB3240001"]) == ACCEPTED
+    assert verdict("みらいクリニック", "東京都中央区銀座3-2-1 5F") == Verdict.ACCEPTED
+    assert verdict("みらいクリニック 新宿院", "東京都中央区銀座3-2-1") == Verdict.REJECTED  # branch conflict vetoes
+    assert verdict("みらいクリニック", "東京都新宿区新宿3-2-1") == Verdict.REJECTED
+    assert verdict("ひかりクリニック", "東京都中央区銀座3-2-1 5F") == Verdict.REVIEW  # renamed at the same address and floor
+    assert verdict("ひかりクリニック", "東京都中央区銀座3-2-1 6F") == Verdict.REJECTED  # another clinic in the building
+    assert verdict("みらいクリニック") == Verdict.REVIEW  # a name alone never matches
+    assert verdict("みらい美容クリニック", plan_numbers=["PB3240001"]) == Verdict.ACCEPTED
 
 
 def test_a_sister_clinic_named_only_in_the_footer_is_not_matched() -> None:
@@ -112,9 +113,9 @@ def test_a_sister_clinic_named_only_in_the_footer_is_not_matched() -> None:
         ["セレナクリニック"], ["東京都中央区築地2-2-2", "東京都中央区銀座1-1-1 2F"], secondary_names=["ひまわり整形外科"]
     )
     scored = score_pair(query, sister)
-    assert scored.verdict == REVIEW
+    assert scored.verdict == Verdict.REVIEW
     assert "footer" in scored.why
-    assert score_pair(make_query(["ひまわり整形外科"], ["東京都中央区銀座1-1-1"]), sister).verdict == ACCEPTED
+    assert score_pair(make_query(["ひまわり整形外科"], ["東京都中央区銀座1-1-1"]), sister).verdict == Verdict.ACCEPTED
 
 
 def test_decision_groups_filings_of_one_clinic_and_reports_the_margin() -> None:
@@ -132,5 +133,5 @@ def test_another_filing_at_the_same_address_does_not_turn_the_match_into_a_revie
     query = make_query(["みらいクリニック"], ["東京都中央区銀座3-2-1 5F"], plan_numbers=["PB3240009"])
     same_place = make_facility(6, "医療法人社団光風会", "東京都", "中央区銀座三丁目2番1号 5階", ["PB3240009"])
     scored = [score_pair(query, facility) for facility in (GINZA, same_place)]
-    assert [item.verdict for item in scored] == [ACCEPTED, REVIEW]
+    assert [item.verdict for item in scored] == [Verdict.ACCEPTED, Verdict.REVIEW]
     assert decide(scored).decision == "match"

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import (
-    SNAPSHOT_GOOD,
     IdentityFact,
     Link,
     RegistryFacility,
@@ -20,6 +19,7 @@ from db.models import (
     SiteCrawl,
 )
 from db.session import transaction
+from db.vocabulary import SnapshotStatus
 from matcher.judgements import JudgementError, active_judgements, judge, undo
 from matcher.link import link_crawl, link_run
 from matcher.search import search_registry
@@ -62,7 +62,7 @@ def world(session_factory: sessionmaker[Session]) -> dict[str, int]:
     """A good snapshot with seven facilities, a run, and two crawled sites with identity facts."""
     ids: dict[str, int] = {}
     with transaction(session_factory) as session:
-        snapshot = RegistrySnapshot(base_url="http://saiseiiryo.mhlw.go.jp/", status=SNAPSHOT_GOOD, row_count=len(FACILITIES))
+        snapshot = RegistrySnapshot(base_url="http://saiseiiryo.mhlw.go.jp/", status=SnapshotStatus.GOOD, row_count=len(FACILITIES))
         session.add(snapshot)
         session.flush()
         ids["snapshot"] = snapshot.id

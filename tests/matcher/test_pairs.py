@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from db.vocabulary import Verdict
 from matcher.candidates import CandidateIndex
 from matcher.query import make_facility, make_query
-from matcher.score import ACCEPTED, REVIEW, score_pair
+from matcher.score import score_pair
 
 PAIRS = list(csv.DictReader((Path(__file__).parent / "pairs.csv").open(encoding="utf-8", newline="")))
 
@@ -47,9 +48,9 @@ def _counts() -> Counter[str]:
         verdict = VERDICTS[row["id"]].verdict
         same = row["label"] == "same"
         counts["same"] += same
-        counts["matched"] += verdict == ACCEPTED
-        counts["true_matched"] += same and verdict == ACCEPTED
-        counts["found"] += same and verdict in (ACCEPTED, REVIEW)
+        counts["matched"] += verdict == Verdict.ACCEPTED
+        counts["true_matched"] += same and verdict == Verdict.ACCEPTED
+        counts["found"] += same and verdict in (Verdict.ACCEPTED, Verdict.REVIEW)
     return counts
 
 
@@ -62,14 +63,14 @@ def test_the_set_is_large_and_varied() -> None:
 def test_precision_at_least_098() -> None:
     counts = _counts()
     wrong = [(row["id"], row["kind"], row["site_name"], row["registry_name"]) for row in PAIRS
-             if row["label"] == "different" and VERDICTS[row["id"]].verdict == ACCEPTED]
+             if row["label"] == "different" and VERDICTS[row["id"]].verdict == Verdict.ACCEPTED]
     assert counts["true_matched"] / counts["matched"] >= 0.98, wrong
 
 
 def test_recall_at_least_095() -> None:
     counts = _counts()
     missed = [(row["id"], row["kind"], row["site_name"], row["registry_name"], VERDICTS[row["id"]].why)
-              for row in PAIRS if row["label"] == "same" and VERDICTS[row["id"]].verdict not in (ACCEPTED, REVIEW)]
+              for row in PAIRS if row["label"] == "same" and VERDICTS[row["id"]].verdict not in (Verdict.ACCEPTED, Verdict.REVIEW)]
     assert counts["found"] / counts["same"] >= 0.95, missed
     assert counts["true_matched"] / counts["same"] >= 0.85, "too many same-clinic pairs left to review"
 
@@ -77,13 +78,13 @@ def test_recall_at_least_095() -> None:
 @pytest.mark.parametrize("kind", ["other_branch", "other_branch_same_city"])
 def test_no_same_brand_other_branch_pair_is_matched(kind: str) -> None:
     matched = [row["site_name"] + " ↔ " + row["registry_name"] for row in PAIRS
-               if row["kind"] == kind and VERDICTS[row["id"]].verdict == ACCEPTED]
+               if row["kind"] == kind and VERDICTS[row["id"]].verdict == Verdict.ACCEPTED]
     assert matched == []
 
 
 def test_renamed_clinics_go_to_review() -> None:
     renamed = [VERDICTS[row["id"]].verdict for row in PAIRS if row["kind"] == "same_renamed"]
-    assert renamed and set(renamed) == {REVIEW}
+    assert renamed and set(renamed) == {Verdict.REVIEW}
 
 
 def test_candidate_recall_at_least_099() -> None:

@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.taxonomy import modality
 from db.models import (
-    RUN_COMPLETE,
-    SNAPSHOT_GOOD,
     Claim,
     IdentityFact,
     Link,
@@ -26,6 +24,7 @@ from db.models import (
     SiteCrawl,
     SiteFlag,
 )
+from db.vocabulary import RunStatus, SnapshotStatus
 
 FETCHED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -48,7 +47,7 @@ class World:
         return self._add(
             RegistrySnapshot(
                 base_url="http://saiseiiryo.mhlw.go.jp/published_plan/index/",
-                status=SNAPSHOT_GOOD,
+                status=SnapshotStatus.GOOD,
                 finished_at=FETCHED,
                 row_count=0,
                 class_counts={},
@@ -107,7 +106,7 @@ class World:
         )
 
     def run(
-        self, snapshot: RegistrySnapshot | None = None, kind: str = "run", status: str = RUN_COMPLETE
+        self, snapshot: RegistrySnapshot | None = None, kind: str = "run", status: str = RunStatus.COMPLETE
     ) -> Run:
         return self._add(
             Run(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from clinicwatch.cli import main
 from crawler.taxonomy import modalities
 from db.models import Finding
-from reports import status as st
+from db.vocabulary import Flag, Status
 from reports.findings import compute_findings
 from reports.labels import labels
 from tests.reports.conftest import World
@@ -51,8 +51,8 @@ def test_report_names_a_missing_run(db_url: str, tmp_path: Path, capsys: pytest.
 
 
 def test_every_status_flag_and_modality_has_a_label() -> None:
-    assert set(labels()["status"]) == set(st.STATUSES)
-    assert set(labels()["flag"]) == set(st.FLAGS)
+    assert set(labels()["status"]) == set(Status)
+    assert set(labels()["flag"]) == set(Flag)
     assert set(labels()["modality"]) == set(modalities())
     for text in labels()["status"].values():
         assert "承認" not in text["ja"] and "approved" not in text["en"].lower()
